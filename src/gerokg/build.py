@@ -1,0 +1,253 @@
+"""Build the release: the ontology, its imports and the claims, as reproducible artifacts.
+
+``build_release`` reads ``ontology/gerokg-edit.ttl``, the import modules and the curated claims,
+and writes (all byte-for-byte reproducible):
+
+- ``gerokg.owl``: the ontology (RDF/XML) with ``owl:imports`` of the modules, plus
+  ``catalog-v001.xml`` and ``imports/*.owl`` beside it, so Protégé opens it offline;
+- ``gerokg-full.owl`` / ``.ttl`` / ``.jsonld`` / ``.nt``: ontology, imports and claims merged;
+- ``gerokg-claims.ttl``: the claims, the review and its sections;
+- the claim exports of :mod:`gerokg.exports` (``claims.tsv``, nanopublications, KGX);
+- ``MANIFEST.sha256``.
+
+Outputs are staged in a temporary folder and moved into place under a lock, so an interrupted or
+failed build leaves the previous artifacts intact and concurrent builds cannot interleave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF
+
+from gerokg import __version__
+from gerokg.claims import GKS, ClaimSet, TermIndex, compile_claims, load_claims, verify_against_review
+from gerokg.errors import BuildError, CurationError
+from gerokg.imports import load_sources, module_iri
+from gerokg.rdfio import atomic_write, new_graph, parse_rdf_file, serialize_graph
+from gerokg.resources import ontology_dir
+from gerokg.review import ReviewText, normalise
+
+__all__ = [
+    "ARTIFACTS",
+    "ONTOLOGY_IRI",
+    "BuildResult",
+    "SourceData",
+    "build_graphs",
+    "build_release",
+    "load_sources_data",
+]
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/gerokg/gerokg.owl")
+VERSION_IRI = URIRef(f"https://w3id.org/gerokg/releases/{__version__}/gerokg.owl")
+IAO_DEFINITION = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
+IAO_DEFINITION_SOURCE = URIRef("http://purl.obolibrary.org/obo/IAO_0000119")
+DEFINITION_QUOTE = URIRef(GKS + "definition_quote")
+QUOTE = URIRef(GKS + "quote")
+
+#: every file a build writes, relative to the output folder
+ARTIFACTS = (
+    "gerokg.owl",
+    "catalog-v001.xml",
+    "gerokg-full.owl",
+    "gerokg-full.ttl",
+    "gerokg-full.jsonld",
+    "gerokg-full.nt",
+    "gerokg-claims.ttl",
+    "claims.tsv",
+    "gerokg-nanopubs.trig",
+    "kgx_nodes.tsv",
+    "kgx_edges.tsv",
+)
+
+
+@dataclass
+class SourceData:
+    """The parsed sources of a build."""
+
+    edit: Graph
+    modules: dict[str, Graph]
+    module_bytes: dict[str, bytes]
+    terms: TermIndex
+    claims: ClaimSet
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote."""
+
+    out_dir: Path
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    triples: int = 0
+    claims: int = 0
+    changed: list[str] = field(default_factory=list)
+
+
+def load_sources_data(review: str | Path | None = None, claims_path: str | Path | None = None) -> SourceData:
+    """Parse the edit file, the import modules and the claims; check claims against the review.
+
+    :param review: path of the review's text; when given, every quote, section and reference of
+        the claims and every definition quote is checked against it
+    :param claims_path: a claims file to use instead of ``ontology/claims/review-claims.yaml``
+    :raises CurationError: curated data is wrong (all problems listed with file and line)
+    """
+    odir = ontology_dir()
+    edit = parse_rdf_file(odir / "gerokg-edit.ttl")
+    modules: dict[str, Graph] = {}
+    module_bytes: dict[str, bytes] = {}
+    for name, source in sorted(load_sources().items()):
+        if not source.module_path.exists():
+            raise BuildError(f"{source.module_path}: import module missing; run 'gerokg imports refresh'")
+        module_bytes[name] = source.module_path.read_bytes()
+        modules[name] = parse_rdf_file(source.module_path)
+    terms = TermIndex([edit, *modules.values()])
+    claims = load_claims(claims_path or odir / "claims" / "review-claims.yaml", terms)
+    if review is not None:
+        text = ReviewText.from_path(review)
+        problems = verify_against_review(claims, text)
+        for s, q in edit.subject_objects(DEFINITION_QUOTE):
+            if not text.find(str(q)):
+                problems.append(f"gerokg-edit.ttl: {s}: definition quote not found in the review: {str(q)[:80]!r}")
+        if problems:
+            raise CurationError(problems)
+    return SourceData(edit, modules, module_bytes, terms, claims)
+
+
+def _fold_definition_sources(edit: Graph) -> Graph:
+    """Copy the edit graph, turning the definition shorthand into axiom annotations."""
+    g = new_graph()
+    for t in edit:
+        if t[1] in (DEFINITION_QUOTE, IAO_DEFINITION_SOURCE) and (t[0], IAO_DEFINITION, None) in edit:
+            continue
+        g.add(t)
+    for s, definition in edit.subject_objects(IAO_DEFINITION):
+        quotes = list(edit.objects(s, DEFINITION_QUOTE))
+        sources = list(edit.objects(s, IAO_DEFINITION_SOURCE))
+        if not quotes and not sources:
+            continue
+        ax = BNode()
+        g.add((ax, RDF.type, OWL.Axiom))
+        g.add((ax, OWL.annotatedSource, s))
+        g.add((ax, OWL.annotatedProperty, IAO_DEFINITION))
+        g.add((ax, OWL.annotatedTarget, definition))
+        for q in quotes:
+            g.add((ax, QUOTE, Literal(normalise(str(q)))))
+        for src in sources:
+            g.add((ax, IAO_DEFINITION_SOURCE, src))
+    return g
+
+
+def build_graphs(data: SourceData) -> dict[str, Graph]:
+    """Assemble the release graphs.
+
+    :returns: ``ontology`` (gerokg.owl), ``claims`` (gerokg-claims.ttl) and ``full`` (merged)
+    """
+    onto = _fold_definition_sources(data.edit)
+    onto.add((ONTOLOGY_IRI, OWL.versionIRI, VERSION_IRI))
+    onto.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(__version__)))
+    claims_graph, axioms = compile_claims(data.claims)
+    for t in axioms:
+        onto.add(t)
+    full = new_graph()
+    for t in onto:
+        if t[1] != OWL.imports:
+            full.add(t)
+    for module in data.modules.values():
+        for t in module:
+            if t[0] not in {module_iri(n) for n in data.modules}:
+                full.add(t)
+    for t in claims_graph:
+        full.add(t)
+    return {"ontology": onto, "claims": claims_graph, "full": full}
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".gerokg-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def build_release(
+    out_dir: str | Path = "build",
+    review: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    claims_path: str | Path | None = None,
+) -> BuildResult:
+    """Build every release artifact into ``out_dir``.
+
+    :param out_dir: output folder (created if needed)
+    :param review: the review's text, to check quotes, sections and references against
+    :param progress: called with a short message before each step
+    :param claims_path: a claims file to use instead of ``ontology/claims/review-claims.yaml``
+    :returns: what was written, with checksums
+    :raises CurationError: the curated sources have problems (nothing is written)
+    :raises BuildError: the build failed (the previous artifacts are left intact)
+    """
+    from gerokg import exports
+
+    def step(msg: str) -> None:
+        if progress:
+            progress(msg)
+
+    out = Path(out_dir)
+    step("reading the ontology, imports and claims")
+    data = load_sources_data(review, claims_path)
+    step("assembling the release graphs")
+    graphs = build_graphs(data)
+    outputs: dict[str, bytes] = {}
+    step("serialising gerokg.owl")
+    outputs["gerokg.owl"] = serialize_graph(graphs["ontology"], "xml")
+    outputs["catalog-v001.xml"] = (ontology_dir() / "catalog-v001.xml").read_bytes()
+    for name, blob in data.module_bytes.items():
+        outputs[f"imports/{name}_import.owl"] = blob
+    step("serialising gerokg-full (owl, ttl, jsonld, nt)")
+    outputs["gerokg-full.owl"] = serialize_graph(graphs["full"], "xml")
+    outputs["gerokg-full.ttl"] = serialize_graph(graphs["full"], "turtle")
+    outputs["gerokg-full.jsonld"] = serialize_graph(graphs["full"], "json-ld")
+    outputs["gerokg-full.nt"] = serialize_graph(graphs["full"], "nt")
+    outputs["gerokg-claims.ttl"] = serialize_graph(graphs["claims"], "turtle")
+    step("writing claim exports (TSV, nanopublications, KGX)")
+    outputs.update(exports.export_all(data, graphs))
+    import hashlib
+
+    manifest = "".join(
+        f"{hashlib.sha256(blob).hexdigest()}  {name}\n" for name, blob in sorted(outputs.items())
+    )
+    step(f"writing {len(outputs)} files to {out}")
+    result = BuildResult(out_dir=out, triples=len(graphs["full"]), claims=len(data.claims.claims))
+    with _locked(out):
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+        try:
+            for name, blob in outputs.items():
+                target = staging / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(blob)
+            for name, blob in sorted(outputs.items()):
+                final = out / name
+                old = final.read_bytes() if final.exists() else None
+                if old != blob:
+                    result.changed.append(name)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / name, final)
+            atomic_write(out / "MANIFEST.sha256", manifest.encode())
+        except OSError as exc:
+            raise BuildError(f"{out}: could not write the release: {exc}") from exc
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    for line in manifest.splitlines():
+        digest, name = line.split("  ", 1)
+        result.files[name] = digest
+    return result

@@ -1,0 +1,483 @@
+"""Reading and writing RDF: safe parsing, deterministic serialisation, atomic files.
+
+Every RDF file gerokg writes goes through :func:`serialize_graph`, so that the same graph gives
+byte-identical output whatever the insertion order, Python hash seed or rdflib version detail:
+blank nodes are relabelled canonically, subjects, predicates and objects are sorted, prefixes are
+fixed (``ontology/prefixes.json``) and no timestamp is written.
+
+Every RDF file gerokg reads from a user goes through :func:`parse_rdf_file`, which refuses what
+would reach the network or blow up memory (XML DTDs and entities, remote JSON-LD contexts) and
+reports errors with the file and, where the parser says it, the line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import OWL, RDF, XSD
+
+from gerokg.errors import RdfParseError
+from gerokg.resources import prefixes
+
+__all__ = [
+    "FORMATS",
+    "atomic_write",
+    "canonical_graph",
+    "compact_iri",
+    "expand_curie",
+    "format_for_path",
+    "new_graph",
+    "parse_rdf_file",
+    "serialize_graph",
+    "sha256_file",
+]
+
+#: file suffix -> rdflib parser name
+FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".ntriples": "nt",
+    ".owl": "xml",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".trig": "trig",
+    ".nq": "nquads",
+}
+_OUT_FORMATS = ("turtle", "xml", "nt", "json-ld")
+
+
+def new_graph() -> Graph:
+    """An empty rdflib graph with the project's prefixes bound (and no others)."""
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in sorted(prefixes().items()):
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+def expand_curie(curie: str) -> URIRef:
+    """Expand a CURIE with the project's prefix map.
+
+    :param curie: for example ``CHEBI:9168``
+    :returns: the IRI
+    :raises ValueError: for an unknown prefix or a string that is not a CURIE
+
+    >>> str(expand_curie("CHEBI:9168"))
+    'http://purl.obolibrary.org/obo/CHEBI_9168'
+    """
+    prefix, sep, local = curie.partition(":")
+    if not sep or not local or prefix not in prefixes():
+        raise ValueError(f"not a CURIE with a known prefix: {curie!r}")
+    if any(c in local for c in " <>\"{}|\\^`\n\t"):
+        raise ValueError(f"illegal character in CURIE {curie!r}")
+    return URIRef(prefixes()[prefix] + local)
+
+
+def compact_iri(iri: str) -> str:
+    """Compact an IRI to a CURIE with the longest matching namespace, or return it unchanged.
+
+    >>> compact_iri("http://purl.obolibrary.org/obo/GO_0031929")
+    'GO:0031929'
+    """
+    best = ""
+    best_prefix = ""
+    for prefix, ns in prefixes().items():
+        if iri.startswith(ns) and len(ns) > len(best) and len(iri) > len(ns):
+            best, best_prefix = ns, prefix
+    return f"{best_prefix}:{iri[len(best):]}" if best else iri
+
+
+# --------------------------------------------------------------------------------------------
+# Canonical form
+# --------------------------------------------------------------------------------------------
+
+
+def _node_key(node: Any) -> tuple[int, str, str, str]:
+    if isinstance(node, URIRef):
+        return (0, str(node), "", "")
+    if isinstance(node, BNode):
+        return (1, str(node), "", "")
+    assert isinstance(node, Literal)
+    return (2, str(node), str(node.datatype or ""), node.language or "")
+
+
+def canonical_graph(graph: Graph) -> Graph:
+    """Return a copy of ``graph`` with canonical blank-node labels and sorted insertion order."""
+    has_bnodes = any(isinstance(t, BNode) for triple in graph for t in (triple[0], triple[2]))
+    source = to_canonical_graph(graph) if has_bnodes else graph
+    out = new_graph()
+    for triple in sorted(source, key=lambda t: (_node_key(t[0]), _node_key(t[1]), _node_key(t[2]))):
+        out.add(triple)
+    return out
+
+
+def serialize_graph(graph: Graph, fmt: str) -> bytes:
+    """Serialise a graph deterministically.
+
+    :param graph: the graph
+    :param fmt: ``turtle`` (rdflib longturtle), ``xml`` (RDF/XML in the OWL API's layout),
+        ``nt`` (sorted N-Triples) or ``json-ld`` (flattened, sorted, compacted with the project's
+        prefixes)
+    :returns: UTF-8 bytes ending in a newline
+    """
+    if fmt not in _OUT_FORMATS:
+        raise ValueError(f"unknown output format {fmt!r}; expected one of {_OUT_FORMATS}")
+    g = canonical_graph(graph)
+    if fmt == "turtle":
+        text = g.serialize(format="longturtle", canon=False)
+    elif fmt == "nt":
+        lines = sorted({line for line in g.serialize(format="nt").splitlines() if line.strip()})
+        text = "\n".join(lines)
+    elif fmt == "json-ld":
+        text = _jsonld(g)
+    else:
+        text = _RdfXmlWriter(g).write()
+    if not text.endswith("\n"):
+        text += "\n"
+    return text.encode("utf-8")
+
+
+def _jsonld(g: Graph) -> str:
+    used = set()
+
+    def term(node: Any) -> Any:
+        if isinstance(node, BNode):
+            return {"@id": f"_:{node}"}
+        if isinstance(node, URIRef):
+            c = compact_iri(str(node))
+            if c != str(node):
+                used.add(c.split(":", 1)[0])
+            return {"@id": c}
+        value: dict[str, Any] = {"@value": str(node)}
+        if node.language:
+            value["@language"] = node.language
+        elif node.datatype and node.datatype != XSD.string:
+            dt = compact_iri(str(node.datatype))
+            if dt != str(node.datatype):
+                used.add(dt.split(":", 1)[0])
+            value["@type"] = dt
+        return value
+
+    nodes = []
+    for s in sorted(set(g.subjects()), key=_node_key):
+        node: dict[str, Any] = {"@id": term(s)["@id"]}
+        types = sorted((o for o in g.objects(s, RDF.type)), key=_node_key)
+        if types:
+            node["@type"] = [term(t)["@id"] for t in types]
+        by_pred: dict[str, list[Any]] = defaultdict(list)
+        for p, o in sorted(g.predicate_objects(s), key=lambda po: (_node_key(po[0]), _node_key(po[1]))):
+            if p == RDF.type:
+                continue
+            by_pred[term(p)["@id"]].append(term(o))
+        for key in sorted(by_pred):
+            node[key] = by_pred[key]
+        nodes.append(node)
+    context = {p: prefixes()[p] for p in sorted(used)}
+    return json.dumps({"@context": context, "@graph": nodes}, ensure_ascii=False, indent=1, sort_keys=False)
+
+
+_NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+
+
+class _RdfXmlWriter:
+    """RDF/XML in the layout the OWL API writes: typed node elements, one per named subject, with
+    blank nodes referenced once nested in place and OWL lists as ``rdf:parseType="Collection"``."""
+
+    def __init__(self, g: Graph) -> None:
+        self.g = g
+        self.ns: dict[str, str] = {"rdf": str(RDF)}
+        for prefix in ("owl", "rdfs", "xsd", "obo", "oboInOwl", "dcterms", "skos", "gks", "prov"):
+            self.ns[prefix] = prefixes()[prefix]
+        self.refcount: Counter[BNode] = Counter(o for o in g.objects() if isinstance(o, BNode))
+        self.lines: list[str] = []
+        self.done: set[Any] = set()
+        self._extra = 0
+
+    def qname(self, iri: str) -> str:
+        best = ""
+        for prefix, ns in self.ns.items():
+            if iri.startswith(ns) and len(ns) > len(self.ns.get(best, "")) and _NCNAME.match(iri[len(ns):]):
+                best = prefix
+        if best:
+            return f"{best}:{iri[len(self.ns[best]):]}"
+        m = re.search(r"[A-Za-z_][A-Za-z0-9_.\-]*$", iri)
+        if not m or m.start() == 0:
+            raise ValueError(f"cannot write {iri!r} as an RDF/XML element name")
+        ns = iri[: m.start()]
+        for prefix, known in self.ns.items():
+            if known == ns:
+                return f"{prefix}:{m.group(0)}"
+        self._extra += 1
+        prefix = f"ns{self._extra}"
+        self.ns[prefix] = ns
+        return f"{prefix}:{m.group(0)}"
+
+    def inline(self, node: Any) -> bool:
+        return isinstance(node, BNode) and self.refcount[node] == 1
+
+    def is_list(self, node: Any) -> bool:
+        seen = set()
+        while node != RDF.nil:
+            if not self.inline(node) or node in seen:
+                return False
+            seen.add(node)
+            preds = set(self.g.predicates(node))
+            if preds != {RDF.first, RDF.rest}:
+                return False
+            if len(list(self.g.objects(node, RDF.first))) != 1 or len(list(self.g.objects(node, RDF.rest))) != 1:
+                return False
+            node = self.g.value(node, RDF.rest)
+        return True
+
+    def write(self) -> str:
+        # qnames of every predicate and type first, so that the namespace header is complete
+        for p in sorted(set(self.g.predicates()), key=_node_key):
+            self.qname(str(p))
+        for t in sorted(set(self.g.objects(None, RDF.type)), key=_node_key):
+            if isinstance(t, URIRef):
+                self.qname(str(t))
+        body: list[str] = []
+        self.lines = body
+        subjects = sorted(set(self.g.subjects()),
+                          key=lambda n: ((n, RDF.type, OWL.Ontology) not in self.g, _node_key(n)))
+        for s in subjects:
+            if isinstance(s, URIRef):
+                self.node(s, 1)
+        for s in subjects:
+            if isinstance(s, BNode) and s not in self.done and not self.inline(s):
+                self.node(s, 1)
+        for s in subjects:  # blank nodes in cycles of single references
+            if s not in self.done:
+                self.node(s, 1, force_id=True)
+        head = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+        for prefix in sorted(self.ns):
+            head.append(f"    xmlns:{prefix}={quoteattr(self.ns[prefix])}")
+        head[-1] += ">"
+        return "\n".join(head + body + ["</rdf:RDF>"])
+
+    def node(self, s: Any, depth: int, force_id: bool = False) -> None:
+        self.done.add(s)
+        ind = "    " * depth
+        types = sorted((t for t in self.g.objects(s, RDF.type) if isinstance(t, URIRef)), key=_node_key)
+        element = self.qname(str(types[0])) if types else "rdf:Description"
+        if isinstance(s, URIRef):
+            attr = f" rdf:about={quoteattr(str(s))}"
+        elif force_id or not self.inline(s):
+            attr = f" rdf:nodeID={quoteattr(str(s))}"
+        else:
+            attr = ""
+        props = sorted(self.g.predicate_objects(s), key=lambda po: (_node_key(po[0]), _node_key(po[1])))
+        if types:
+            props = [(p, o) for p, o in props if not (p == RDF.type and o == types[0])]
+        if not props:
+            self.lines.append(f"{ind}<{element}{attr}/>")
+            return
+        self.lines.append(f"{ind}<{element}{attr}>")
+        for p, o in props:
+            self.prop(p, o, depth + 1)
+        self.lines.append(f"{ind}</{element}>")
+
+    def prop(self, p: Any, o: Any, depth: int) -> None:
+        ind = "    " * depth
+        q = self.qname(str(p))
+        if isinstance(o, URIRef):
+            self.lines.append(f"{ind}<{q} rdf:resource={quoteattr(str(o))}/>")
+        elif isinstance(o, Literal):
+            attrs = ""
+            if o.language:
+                attrs = f" xml:lang={quoteattr(o.language)}"
+            elif o.datatype and o.datatype != XSD.string:
+                attrs = f" rdf:datatype={quoteattr(str(o.datatype))}"
+            self.lines.append(f"{ind}<{q}{attrs}>{escape(str(o))}</{q}>")
+        elif self.inline(o) and o not in self.done and self.is_list(o):
+            self.lines.append(f'{ind}<{q} rdf:parseType="Collection">')
+            node = o
+            while node != RDF.nil:
+                self.done.add(node)
+                item = self.g.value(node, RDF.first)
+                if isinstance(item, BNode) and self.inline(item) and item not in self.done:
+                    self.node(item, depth + 1)
+                elif isinstance(item, BNode):
+                    self.lines.append(f"{ind}    <rdf:Description rdf:nodeID={quoteattr(str(item))}/>")
+                else:
+                    self.lines.append(f"{ind}    <rdf:Description rdf:about={quoteattr(str(item))}/>")
+                node = self.g.value(node, RDF.rest)
+            self.lines.append(f"{ind}</{q}>")
+        elif self.inline(o) and o not in self.done:
+            self.lines.append(f"{ind}<{q}>")
+            self.node(o, depth + 1)
+            self.lines.append(f"{ind}</{q}>")
+        else:
+            self.lines.append(f"{ind}<{q} rdf:nodeID={quoteattr(str(o))}/>")
+
+
+# --------------------------------------------------------------------------------------------
+# Safe parsing
+# --------------------------------------------------------------------------------------------
+
+
+def format_for_path(path: str | Path) -> str:
+    """The rdflib parser name for a file, from its suffix (``.gz`` is not accepted)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise RdfParseError(
+            str(path),
+            f"unknown RDF file type {suffix or '(none)'!r}; use one of {', '.join(sorted(FORMATS))}",
+        )
+    return FORMATS[suffix]
+
+
+_LINE_PATTERNS = (
+    re.compile(r"line (\d+)"),
+    re.compile(r"at line:? ?(\d+)", re.I),
+    re.compile(r":(\d+):\d+:"),
+)
+
+
+def _line_of(message: str) -> int | None:
+    for pat in _LINE_PATTERNS:
+        m = pat.search(message)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _check_xml(path: str, data: bytes) -> None:
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise RdfParseError(path, f"refused: the XML declares a DTD or entities ({type(exc).__name__}); "
+                            "gerokg does not expand XML entities or fetch external ones") from None
+    except Exception as exc:  # xml.etree.ElementTree.ParseError
+        pos = getattr(exc, "position", None)
+        raise RdfParseError(path, f"not well-formed XML: {exc}", pos[0] if pos else None) from None
+
+
+def _remote_contexts(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "@context":
+                ctxs = v if isinstance(v, list) else [v]
+                for c in ctxs:
+                    if isinstance(c, str):
+                        yield c
+                    elif isinstance(c, dict):
+                        yield from _remote_contexts({"x": c})
+                        if "@import" in c:
+                            yield str(c["@import"])
+            else:
+                yield from _remote_contexts(v)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _remote_contexts(item)
+
+
+def _check_jsonld(path: str, data: bytes, allow_remote: bool) -> None:
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RdfParseError(path, f"not UTF-8: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise RdfParseError(path, f"not valid JSON: {exc.msg}", exc.lineno) from None
+    if not allow_remote:
+        remote = sorted(set(_remote_contexts(doc)))
+        if remote:
+            raise RdfParseError(
+                path,
+                f"refused: remote JSON-LD @context {remote[0]!r} would be fetched from the network; "
+                "inline the context, or pass allow_remote_context=True (CLI: --allow-remote-context)",
+            )
+
+
+def parse_rdf_file(
+    path: str | Path,
+    graph: Graph | None = None,
+    fmt: str | None = None,
+    allow_remote_context: bool = False,
+) -> Graph:
+    """Parse an RDF file safely into ``graph`` (a new graph if None).
+
+    :param path: the file; its suffix gives the format unless ``fmt`` is given
+    :param graph: graph to add the triples to
+    :param fmt: an rdflib parser name, overriding the suffix
+    :param allow_remote_context: let JSON-LD fetch remote ``@context`` documents
+    :returns: the graph
+    :raises RdfParseError: unreadable, malformed or refused input, naming the file and line
+    """
+    p = Path(path)
+    name = str(path)
+    fmt = fmt or format_for_path(p)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise RdfParseError(name, f"cannot read: {exc.strerror or exc}") from None
+    if fmt == "xml":
+        _check_xml(name, data)
+    elif fmt == "json-ld":
+        _check_jsonld(name, data, allow_remote_context)
+    else:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RdfParseError(name, f"not UTF-8 text (byte {exc.start})") from None
+    target = graph if graph is not None else new_graph()
+    scratch = new_graph()
+    try:
+        scratch.parse(data=data, format=fmt, publicID=p.resolve().as_uri())
+    except Exception as exc:  # rdflib raises many types; report them all the same way
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RdfParseError(name, f"not valid {fmt}: {msg}", _line_of(str(exc))) from None
+    for triple in scratch:
+        target.add(triple)
+    return target
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------------
+
+
+def atomic_write(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then rename."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.fchmod(fd, 0o666 & ~umask)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def sha256_file(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
