@@ -194,6 +194,7 @@ class ClaimSet:
     review_comment: str
     sections: dict[str, Section]
     claims: list[Claim]
+    skipped_sentences: list[str] = field(default_factory=list)
 
     def by_id(self) -> dict[str, Claim]:
         return {c.id: c for c in self.claims}
@@ -236,6 +237,12 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
         sections[key] = Section(key=key, title=str(spec["title"]), heading=spec.get("heading"),
                                 start=spec.get("start"), end=spec.get("end"), order=order)
     review = raw.get("review") or {}
+    skipped: list[str] = []
+    for item in raw.get("skipped_sentences") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("quote"), str) or not item.get("reason"):
+            problems.append(f"{name}:{getattr(item, 'line', 1)}: a skipped sentence needs a quote and a reason")
+            continue
+        skipped.append(item["quote"])
     claims: list[Claim] = []
     seen: dict[str, int] = {}
     statements: dict[tuple[Any, ...], str] = {}
@@ -266,7 +273,8 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
             problems.append(f"{name}:{c.line}: {c.id} has raised_by but is not an open_question")
     if problems:
         raise CurationError(problems)
-    return ClaimSet(path=p, review_comment=str(review.get("comment", "")), sections=sections, claims=claims)
+    return ClaimSet(path=p, review_comment=str(review.get("comment", "")), sections=sections, claims=claims,
+                    skipped_sentences=skipped)
 
 
 def _term(value: Any, where: str, field_name: str, terms: TermIndex, problems: list[str],
@@ -463,6 +471,9 @@ def verify_against_review(claims: ClaimSet, review: ReviewText) -> list[str]:
         for anchor in (s.heading, s.start, s.end):
             if anchor and not review.find(anchor):
                 problems.append(f"{name}: section {s.key}: anchor {anchor!r} not found in the review")
+    for quote in claims.skipped_sentences:
+        if not review.find(quote):
+            problems.append(f"{name}: skipped sentence not found verbatim in the review: {quote[:80]!r}")
     for c in claims.claims:
         where = f"{name}:{c.line}: {c.id}"
         spans = []

@@ -342,13 +342,14 @@ def _owl_module(source: ImportSource, seeds: list[SeedTerm], src: Graph) -> tupl
         if s.label is not None and labels.get(iri) != s.label:
             problems.append(f"{where}: {s.curie} is labelled {labels.get(iri)!r} in the snapshot, not {s.label!r}")
         todo.append(iri)
-    # ancestors: super-properties, superclasses, and named classes in domains and ranges
+    # ancestors: super-properties and superclasses (domains and ranges are kept only where
+    # their class is itself a seed or an ancestor of one, so no stray upper-level class is added)
     while todo:
         iri = todo.pop()
         if iri in keep:
             continue
         keep.add(iri)
-        for p in (RDFS.subPropertyOf, RDFS.subClassOf, RDFS.domain, RDFS.range):
+        for p in (RDFS.subPropertyOf, RDFS.subClassOf):
             for o in src.objects(iri, p):
                 if isinstance(o, URIRef) and o not in keep and o != OWL.Thing:
                     todo.append(o)

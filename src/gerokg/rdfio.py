@@ -115,10 +115,82 @@ def _node_key(node: Any) -> tuple[int, str, str, str]:
     return (2, str(node), str(node.datatype or ""), node.language or "")
 
 
+def _fast_bnode_labels(graph: Graph) -> dict[BNode, BNode] | None:
+    """Deterministic labels for the blank nodes of an acyclic graph, or None.
+
+    A blank node's label hashes what it says (its outgoing triples, recursively) and who points at
+    it (incoming triples, with the subject's own label, up to named nodes). That suffices for the
+    tree- and DAG-shaped blank nodes of OWL's RDF mapping (restrictions, lists, axiom
+    annotations). Returns None, so that the caller falls back to rdflib's general algorithm, when
+    the blank nodes form a cycle or two of them cannot be told apart.
+    """
+    out_edges: dict[BNode, list[tuple[Any, Any]]] = defaultdict(list)
+    in_edges: dict[BNode, list[tuple[Any, Any]]] = defaultdict(list)
+    bnodes: set[BNode] = set()
+    for s, p, o in graph:
+        if isinstance(s, BNode):
+            bnodes.add(s)
+            out_edges[s].append((p, o))
+        if isinstance(o, BNode):
+            bnodes.add(o)
+            in_edges[o].append((s, p))
+    if not bnodes:
+        return {}
+    down: dict[BNode, str] = {}
+    up: dict[BNode, str] = {}
+    visiting: set[BNode] = set()
+    climbing: set[BNode] = set()
+
+    class _Cycle(Exception):
+        pass
+
+    def term(n: Any, memo: Any) -> str:
+        if isinstance(n, BNode):
+            return "_:" + memo(n)
+        return n.n3()
+
+    def down_sig(b: BNode) -> str:
+        if b in down:
+            return down[b]
+        if b in visiting:
+            raise _Cycle
+        visiting.add(b)
+        parts = sorted(f"{p.n3()} {term(o, down_sig)}" for p, o in out_edges[b])
+        visiting.discard(b)
+        down[b] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return down[b]
+
+    def up_sig(b: BNode) -> str:
+        if b in up:
+            return up[b]
+        if b in climbing:
+            raise _Cycle
+        climbing.add(b)
+        parts = sorted(f"{term(s, up_sig)} {p.n3()}" for s, p in in_edges[b])
+        climbing.discard(b)
+        up[b] = hashlib.sha256((down_sig(b) + "|" + "\n".join(parts)).encode()).hexdigest()
+        return up[b]
+
+    try:
+        labels = {b: up_sig(b) for b in bnodes}
+    except (_Cycle, RecursionError):
+        return None
+    if len(set(labels.values())) != len(labels):
+        return None
+    return {b: BNode("b" + h[:24]) for b, h in labels.items()}
+
+
 def canonical_graph(graph: Graph) -> Graph:
     """Return a copy of ``graph`` with canonical blank-node labels and sorted insertion order."""
-    has_bnodes = any(isinstance(t, BNode) for triple in graph for t in (triple[0], triple[2]))
-    source = to_canonical_graph(graph) if has_bnodes else graph
+    mapping = _fast_bnode_labels(graph)
+    if mapping is None:
+        source = to_canonical_graph(graph)
+    elif mapping:
+        source = new_graph()
+        for s, p, o in graph:
+            source.add((mapping.get(s, s), p, mapping.get(o, o)))  # type: ignore[arg-type]
+    else:
+        source = graph
     out = new_graph()
     for triple in sorted(source, key=lambda t: (_node_key(t[0]), _node_key(t[1]), _node_key(t[2]))):
         out.add(triple)
@@ -186,7 +258,9 @@ def _jsonld(g: Graph) -> str:
         for key in sorted(by_pred):
             node[key] = by_pred[key]
         nodes.append(node)
-    context = {p: prefixes()[p] for p in sorted(used)}
+    # "@prefix": true lets namespaces that end in "_" (OBO's CHEBI_, GO_) act as prefixes (JSON-LD 1.1)
+    context: dict[str, Any] = {"@version": 1.1}
+    context.update({p: {"@id": prefixes()[p], "@prefix": True} for p in sorted(used)})
     return json.dumps({"@context": context, "@graph": nodes}, ensure_ascii=False, indent=1, sort_keys=False)
 
 

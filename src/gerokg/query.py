@@ -1,0 +1,366 @@
+"""The canned SPARQL queries: catalogue, typed parameters, local and remote execution.
+
+Each ``queries/*.rq`` file opens with a ``#+`` header in YAML (grlc style)::
+
+    #+ id: claims-citing-reference
+    #+ title: Claims citing a reference
+    #+ question: Which claims cite reference number N of the review?
+    #+ description: ...
+    #+ params:
+    #+   - {name: ref, type: integer, default: 110, description: ...}
+
+A parameter ``name`` stands for the variable ``?name`` of the query. Values are parsed and typed
+(``iri``, ``curie``, ``term`` (either), ``string``, ``integer``, ``decimal``, ``boolean``) and bound
+by the engine (Oxigraph substitutions) on the embedded store, or, for a remote endpoint, by a
+trailing ``VALUES`` clause written from the validated term. User input is never pasted into the
+query text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import yaml
+
+from gerokg.errors import ParameterError, QueryNotFoundError, QuerySyntaxError
+from gerokg.rdfio import compact_iri, expand_curie
+from gerokg.resources import prefixes, queries_dir
+
+__all__ = [
+    "IRI",
+    "PARAM_TYPES",
+    "CannedQuery",
+    "Param",
+    "QueryResult",
+    "list_queries",
+    "load_query",
+    "parse_param",
+    "run_query",
+]
+
+PARAM_TYPES = ("iri", "curie", "term", "string", "integer", "decimal", "boolean")
+MAX_PARAM_LENGTH = 2000
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_IRI_SCHEME = re.compile(r"^(https?|urn|ftp|file|mailto):", re.I)
+_CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.]*):([A-Za-z0-9_][A-Za-z0-9_.\-]*)$")
+_HEADER = re.compile(r"^#\+ ?(.*)$")
+
+
+class IRI(str):
+    """An IRI in query results; ``.curie`` gives its compact form."""
+
+    @property
+    def curie(self) -> str:
+        return compact_iri(self)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter."""
+
+    name: str
+    type: str
+    default: Any = None
+    description: str = ""
+    required: bool = False
+
+
+@dataclass
+class CannedQuery:
+    """A query of the catalogue."""
+
+    name: str
+    path: Path
+    title: str
+    question: str
+    description: str
+    text: str
+    params: tuple[Param, ...] = ()
+    level: str | None = None
+    check: str | None = None
+    tags: tuple[str, ...] = ()
+    form: str = "SELECT"
+
+    @property
+    def is_qc(self) -> bool:
+        return self.level is not None
+
+
+@dataclass
+class QueryResult:
+    """Typed results of a query: ``rows`` for SELECT, ``boolean`` for ASK, ``triples`` for CONSTRUCT."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Any, Any, Any]] | None = None
+
+    def __len__(self) -> int:
+        if self.triples is not None:
+            return len(self.triples)
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows)
+
+    def column(self, name: str) -> list[Any]:
+        return [r.get(name) for r in self.rows]
+
+
+def _parse_header(path: Path, text: str) -> dict[str, Any]:
+    lines = []
+    for line in text.splitlines():
+        m = _HEADER.match(line)
+        if m:
+            lines.append(m.group(1))
+        elif line.strip() and not line.startswith("#"):
+            break
+    try:
+        meta = yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as exc:
+        raise QuerySyntaxError(f"{path}: the '#+' header is not valid YAML: {exc}") from None
+    if not isinstance(meta, dict):
+        raise QuerySyntaxError(f"{path}: the '#+' header must be a YAML mapping")
+    return meta
+
+
+def _load(path: Path) -> CannedQuery:
+    text = path.read_text(encoding="utf-8")
+    meta = _parse_header(path, text)
+    name = meta.get("id") or path.stem
+    if name != path.stem:
+        raise QuerySyntaxError(f"{path}: header id {name!r} differs from the file name {path.stem!r}")
+    for key in ("title", "question", "description"):
+        if not meta.get(key):
+            raise QuerySyntaxError(f"{path}: the '#+' header lacks {key!r}")
+    params = []
+    for p in meta.get("params") or []:
+        if not isinstance(p, dict) or "name" not in p or p.get("type") not in PARAM_TYPES:
+            raise QuerySyntaxError(f"{path}: each parameter needs a name and a type in {PARAM_TYPES}: {p!r}")
+        params.append(Param(name=str(p["name"]), type=str(p["type"]), default=p.get("default"),
+                            description=str(p.get("description", "")), required=bool(p.get("required", False))))
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    m = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, re.I)
+    return CannedQuery(
+        name=name, path=path, title=str(meta["title"]), question=str(meta["question"]),
+        description=str(meta["description"]), text=text, params=tuple(params),
+        level=meta.get("level"), check=meta.get("check"), tags=tuple(meta.get("tags") or ()),
+        form=m.group(1).upper() if m else "SELECT",
+    )
+
+
+@lru_cache(maxsize=1)
+def _catalogue(directory: str) -> dict[str, CannedQuery]:
+    out = {}
+    for path in sorted(Path(directory).glob("*.rq")):
+        q = _load(path)
+        out[q.name] = q
+    return out
+
+
+def list_queries(include_qc: bool = True) -> list[CannedQuery]:
+    """All canned queries, sorted by name."""
+    return [q for q in _catalogue(str(queries_dir())).values() if include_qc or not q.is_qc]
+
+
+def load_query(name: str) -> CannedQuery:
+    """Return one canned query by name (file stem).
+
+    :raises QueryNotFoundError: no query has that name (the message lists close names)
+    """
+    cat = _catalogue(str(queries_dir()))
+    if name not in cat:
+        close = [n for n in cat if name.lower() in n or n in name.lower()][:5]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see 'gerokg query --list'"
+        raise QueryNotFoundError(f"no canned query named {name!r}{hint}")
+    return cat[name]
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters
+# --------------------------------------------------------------------------------------------
+
+
+def _check_text(name: str, value: str) -> str:
+    if len(value) > MAX_PARAM_LENGTH:
+        raise ParameterError(f"parameter {name!r}: value longer than {MAX_PARAM_LENGTH} characters")
+    for ch in value:
+        if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\t":
+            raise ParameterError(f"parameter {name!r}: control or unassigned character U+{ord(ch):04X} not allowed")
+    return value
+
+
+def _iri(name: str, value: str) -> ox.NamedNode:
+    if _IRI_FORBIDDEN.search(value) or not _IRI_SCHEME.match(value):
+        raise ParameterError(
+            f"parameter {name!r}: {value[:80]!r} is not an absolute IRI (http(s)/urn scheme, "
+            "no spaces, quotes, angle brackets, braces or backslashes)")
+    if unicodedata.normalize("NFKC", value) != value:
+        raise ParameterError(f"parameter {name!r}: IRI contains look-alike (non NFKC-normal) characters")
+    try:
+        return ox.NamedNode(value)
+    except ValueError as exc:
+        raise ParameterError(f"parameter {name!r}: invalid IRI: {exc}") from None
+
+
+def _curie(name: str, value: str) -> ox.NamedNode:
+    m = _CURIE.match(value)
+    if not m or m.group(1) not in prefixes():
+        known = ", ".join(sorted(p for p in prefixes() if p[0].isupper()))
+        raise ParameterError(f"parameter {name!r}: {value[:80]!r} is not a CURIE with a known prefix ({known})")
+    return ox.NamedNode(str(expand_curie(value)))
+
+
+def parse_param(param: Param, value: Any) -> ox.NamedNode | ox.Literal:
+    """Parse a raw value (a string from the CLI or HTTP, or a Python value) into an RDF term.
+
+    :raises ParameterError: the value does not fit the parameter's type
+    """
+    t = param.type
+    if isinstance(value, (ox.NamedNode, ox.Literal)):
+        return value
+    if t in ("iri", "curie", "term", "string") and not isinstance(value, str):
+        raise ParameterError(f"parameter {param.name!r} takes a {t}, got {type(value).__name__}")
+    if isinstance(value, str):
+        value = _check_text(param.name, value)
+    if t == "iri":
+        return _iri(param.name, value)
+    if t == "curie":
+        return _curie(param.name, value)
+    if t == "term":
+        if _IRI_SCHEME.match(value):
+            return _iri(param.name, value)
+        return _curie(param.name, value)
+    if t == "string":
+        return ox.Literal(value)
+    if t == "integer":
+        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,18}", value.strip()))):
+            raise ParameterError(f"parameter {param.name!r} takes an integer, got {str(value)[:40]!r}")
+        return ox.Literal(str(int(value)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    if t == "decimal":
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ParameterError(f"parameter {param.name!r} takes a number, got {str(value)[:40]!r}") from None
+        if not number.is_finite():
+            raise ParameterError(f"parameter {param.name!r} takes a finite number")
+        return ox.Literal(str(number), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+    if t == "boolean":
+        text = str(value).strip().lower()
+        if text not in ("true", "false", "1", "0"):
+            raise ParameterError(f"parameter {param.name!r} takes true or false, got {str(value)[:40]!r}")
+        return ox.Literal("true" if text in ("true", "1") else "false",
+                          datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    raise ParameterError(f"parameter {param.name!r}: unknown type {t!r}")  # pragma: no cover
+
+
+def bind_params(query: CannedQuery, values: dict[str, Any]) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Check and type the parameter values of a query (defaults fill the gaps).
+
+    :raises ParameterError: an unknown or missing parameter, or a badly typed value
+    """
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        allowed = ", ".join(declared) or "none"
+        raise ParameterError(f"query {query.name!r} has no parameter {unknown[0]!r} (parameters: {allowed})")
+    bound = {}
+    for p in query.params:
+        raw = values.get(p.name, p.default)
+        if raw is None:
+            if p.required:
+                raise ParameterError(f"query {query.name!r} needs parameter {p.name!r}")
+            continue
+        bound[p.name] = parse_param(p, raw)
+    return bound
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _py(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else ""
+        v = term.value
+        try:
+            if dt in (_XSD + "integer", _XSD + "int", _XSD + "long", _XSD + "nonNegativeInteger"):
+                return int(v)
+            if dt == _XSD + "decimal":
+                return Decimal(v)
+            if dt in (_XSD + "double", _XSD + "float"):
+                return float(v)
+            if dt == _XSD + "boolean":
+                return v in ("true", "1")
+            if dt == _XSD + "gYear":
+                return int(v)
+        except (ValueError, InvalidOperation):
+            return v
+        return v
+    return str(term)
+
+
+def run_query(
+    name_or_query: str | CannedQuery,
+    store: Any = None,
+    params: dict[str, Any] | None = None,
+) -> QueryResult:
+    """Run a canned query on the embedded store.
+
+    :param name_or_query: a query name or a :class:`CannedQuery`
+    :param store: a :class:`gerokg.store.GerokgStore` (default: the release, in memory)
+    :param params: parameter values, raw or typed
+    :returns: typed results
+    :raises QueryNotFoundError, ParameterError, QuerySyntaxError:
+    """
+    from gerokg.store import GerokgStore
+
+    q = load_query(name_or_query) if isinstance(name_or_query, str) else name_or_query
+    bound = bind_params(q, params or {})
+    st: GerokgStore = store if store is not None else _default_store()
+    subs = {ox.Variable(k): v for k, v in bound.items()}
+    try:
+        res = st.ox.query(q.text, substitutions=subs)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"{q.path}: {exc}") from None
+    return _collect(res)
+
+
+def _collect(res: Any) -> QueryResult:
+    if isinstance(res, ox.QueryBoolean):
+        return QueryResult(boolean=bool(res))
+    if isinstance(res, ox.QuerySolutions):
+        variables = [v.value for v in res.variables]
+        rows = [{v: _py(sol[v]) for v in variables} for sol in res]
+        return QueryResult(variables=variables, rows=rows)
+    triples = [(t.subject, t.predicate, t.object) for t in res]
+    return QueryResult(triples=triples)
+
+
+_DEFAULT_STORE: Any = None
+
+
+def _default_store() -> Any:
+    global _DEFAULT_STORE
+    if _DEFAULT_STORE is None:
+        from gerokg.store import open_store
+
+        _DEFAULT_STORE = open_store()
+    return _DEFAULT_STORE

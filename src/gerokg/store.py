@@ -1,0 +1,110 @@
+"""The embedded triple store: Oxigraph (pyoxigraph), in memory or on disk.
+
+Oxigraph is gerokg's default store because it is a complete SPARQL 1.1 engine written in Rust:
+on ChEBI-sized graphs it loads about 9 times faster than rdflib and answers property paths orders
+of magnitude faster (see benchmarks/). rdflib stays the library for building and serialising.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from gerokg.errors import OntologyLoadError, RdfParseError
+from gerokg.rdfio import format_for_path, parse_rdf_file
+
+__all__ = ["GerokgStore", "open_store"]
+
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "xml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+
+
+class GerokgStore:
+    """A pyoxigraph store holding the release, plus any files the user adds."""
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
+        self.path = Path(path) if path else None
+        try:
+            if self.path is None:
+                self.ox = ox.Store()
+            elif read_only:
+                self.ox = ox.Store.read_only(str(self.path))
+            else:
+                self.ox = ox.Store(str(self.path))
+        except OSError as exc:
+            raise OntologyLoadError(f"{path}: cannot open the store: {exc}") from None
+
+    def __len__(self) -> int:
+        return len(self.ox)
+
+    def is_empty(self) -> bool:
+        return len(self.ox) == 0
+
+    def add_graph(self, graph: Graph) -> None:
+        """Bulk-load an rdflib graph (through N-Triples)."""
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+
+    def add_file(self, path: str | Path) -> None:
+        """Load an RDF file into the default graph.
+
+        Turtle, N-Triples, N-Quads and TriG go straight to Oxigraph's parser; RDF/XML and JSON-LD
+        first pass gerokg's safe parser (no XML entities, no remote JSON-LD contexts).
+
+        :raises RdfParseError: the file cannot be read or parsed, naming the file and line
+        """
+        fmt = format_for_path(path)
+        if fmt in ("xml", "json-ld"):
+            self.add_graph(parse_rdf_file(path, fmt=fmt))
+            return
+        try:
+            self.ox.bulk_load(path=str(path), format=_OX_FORMATS[fmt],
+                              to_graph=ox.DefaultGraph() if fmt in ("turtle", "nt", "xml") else None)
+        except SyntaxError as exc:
+            raise RdfParseError(str(path), f"not valid {fmt}: {exc}", getattr(exc, "lineno", None)) from None
+        except OSError as exc:
+            raise RdfParseError(str(path), f"cannot read: {exc}") from None
+
+    def add_files(self, paths: Iterable[str | Path]) -> None:
+        for p in paths:
+            self.add_file(p)
+
+
+def open_store(
+    release: str | Path | None = None,
+    extra: Iterable[str | Path] = (),
+    location: str | Path | None = None,
+    inferred: bool = False,
+) -> GerokgStore:
+    """Open a store holding the gerokg release.
+
+    :param release: a release file (e.g. ``build/gerokg-full.nt``); by default the release is
+        assembled in memory from the package's sources
+    :param extra: more RDF files to load beside the release
+    :param location: a folder for a persistent on-disk store; when it already holds data, the
+        release is not loaded again (a restart does not re-parse)
+    :param inferred: also load the reasoner's inferences (see :mod:`gerokg.reason`)
+    :returns: the store
+    """
+    store = GerokgStore(location)
+    if store.is_empty():
+        if release is not None:
+            store.add_file(release)
+        else:
+            from gerokg.api import load_graph
+
+            store.add_graph(load_graph())
+        if inferred:
+            from gerokg.reason import inferred_graph
+
+            store.add_graph(inferred_graph())
+    store.add_files(extra)
+    return store

@@ -1,0 +1,51 @@
+"""The quality gate: ROBOT report checks as SPARQL, on the release and on failing fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gerokg.check import run_checks
+from gerokg.query import list_queries, run_query
+from gerokg.rdfio import expand_curie
+from gerokg.store import GerokgStore
+
+FIXTURES = Path(__file__).parent / "fixtures" / "qc"
+QC = [q for q in list_queries() if q.is_qc]
+
+
+def test_release_passes_the_quality_gate(store) -> None:
+    report = run_checks(store)
+    assert [f for f in report.errors] == []
+    assert set(report.counts) >= {
+        "missing_label", "multiple_labels", "duplicate_label", "missing_definition",
+        "multiple_definitions", "missing_ontology_title", "missing_ontology_description",
+        "missing_ontology_license", "deprecated_class_reference", "label_whitespace", "invalid_xref",
+        "undeclared_entity", "illegal_punning",
+    }
+
+
+def test_robot_levels_are_kept() -> None:
+    levels = {q.check: q.level for q in QC}
+    assert levels["missing_label"] == "ERROR"
+    assert levels["duplicate_label"] == "ERROR"
+    assert levels["missing_definition"] == "WARN"
+    assert levels["invalid_xref"] == "WARN"
+
+
+def test_every_qc_query_has_a_failing_fixture() -> None:
+    assert sorted(p.stem for p in FIXTURES.glob("*.ttl")) == sorted(q.name for q in QC)
+
+
+@pytest.mark.parametrize("query", QC, ids=[q.name for q in QC])
+def test_qc_query_flags_its_fixture(query) -> None:
+    fixture = FIXTURES / f"{query.name}.ttl"
+    expected = fixture.read_text().splitlines()[0].removeprefix("# expect: ").strip()
+    iri = expected if expected.startswith("http") else str(expand_curie(expected)) if expected.split(":")[0].isupper() else expected
+    if expected.startswith("ex:"):
+        iri = "http://example.org/" + expected[3:]
+    s = GerokgStore()
+    s.add_file(fixture)
+    rows = run_query(query, s).rows
+    assert iri in {str(r["entity"]) for r in rows}, f"{query.name} did not flag {expected}: {rows}"
