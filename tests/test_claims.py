@@ -213,3 +213,24 @@ def test_open_questions_are_linked_to_the_claims_that_raise_them(sources) -> Non
 
 def test_tensions_are_recorded(sources) -> None:
     assert any(c.tension_with for c in sources.claims.claims)
+
+
+def test_population_and_organism_agree(sources, full_graph) -> None:
+    """A claim in a population (a subclass of a taxon) names that taxon as its organism."""
+    from rdflib.namespace import RDFS
+
+    def taxon(cls):
+        seen, todo = set(), [cls]
+        while todo:
+            c = todo.pop()
+            if str(c).startswith("http://purl.obolibrary.org/obo/NCBITaxon_"):
+                return c
+            for parent in full_graph.objects(c, RDFS.subClassOf):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return None
+
+    wrong = [c.id for c in sources.claims.claims
+             if c.population is not None and taxon(c.population) is not None and c.organism != taxon(c.population)]
+    assert wrong == []

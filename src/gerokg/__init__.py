@@ -20,7 +20,7 @@ from gerokg.errors import (
     ReasonerError,
     ShapeLoadError,
 )
-from gerokg.api import build, load_graph
+from gerokg.api import build, load_graph, validate
 
 __all__ = [
     "BuildError",
@@ -37,4 +37,5 @@ __all__ = [
     "__version__",
     "build",
     "load_graph",
+    "validate",
 ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Any
+
 from rdflib import Graph
 
-__all__ = ["build", "load_graph"]
+__all__ = ["build", "load_graph", "validate"]
 
 
 def build(out_dir: str | Path = "build", review: str | Path | None = None) -> Path:
@@ -40,3 +42,15 @@ def load_graph(path: str | Path | None = None) -> Graph:
     from gerokg.build import build_graphs, load_sources_data
 
     return build_graphs(load_sources_data())["full"]
+
+
+def validate(data: Any = None, with_release: bool = True) -> Any:
+    """Validate the release, or a graph or RDF files merged with it, against gerokg's shapes.
+
+    :param data: an rdflib graph, a path, a list of paths, or None for the release itself
+    :param with_release: merge ``data`` with the release (so it can refer to gerokg's terms)
+    :returns: a :class:`gerokg.validate.ValidationReport`
+    """
+    from gerokg.validate import validate as _validate
+
+    return _validate(data, with_release=with_release)
