@@ -11,9 +11,9 @@ Each ``queries/*.rq`` file opens with a ``#+`` header in YAML (grlc style)::
 
 A parameter ``name`` stands for the variable ``?name`` of the query. Values are parsed and typed
 (``iri``, ``curie``, ``term`` (either), ``string``, ``integer``, ``decimal``, ``boolean``) and bound
-by the engine (Oxigraph substitutions) on the embedded store, or, for a remote endpoint, by a
-trailing ``VALUES`` clause written from the validated term. User input is never pasted into the
-query text.
+as validated, serialised RDF terms in an inline ``VALUES`` block at the top of the query's WHERE
+clause, the same text on the embedded store and on any SPARQL 1.1 endpoint. Raw user input never
+reaches the query text: only terms that passed :func:`parse_param` are serialised.
 """
 
 from __future__ import annotations
@@ -178,7 +178,9 @@ def load_query(name: str) -> CannedQuery:
     """
     cat = _catalogue(str(queries_dir()))
     if name not in cat:
-        close = [n for n in cat if name.lower() in n or n in name.lower()][:5]
+        import difflib
+
+        close = difflib.get_close_matches(name.lower(), list(cat), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see 'gerokg query --list'"
         raise QueryNotFoundError(f"no canned query named {name!r}{hint}")
     return cat[name]
@@ -283,6 +285,76 @@ def bind_params(query: CannedQuery, values: dict[str, Any]) -> dict[str, ox.Name
     return bound
 
 
+def serialize_term(term: ox.NamedNode | ox.Literal) -> str:
+    """The SPARQL text of a validated term: an IRI in angle brackets or an escaped literal."""
+    if isinstance(term, ox.NamedNode):
+        if _IRI_FORBIDDEN.search(term.value):  # parse_param guarantees this; re-checked here
+            raise ParameterError(f"refusing to serialise IRI {term.value[:80]!r}")
+        return f"<{term.value}>"
+    text = (term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        return f'"{text}"^^<{term.datatype.value}>'
+    return f'"{text}"'
+
+
+def _where_brace(text: str) -> int:
+    """Offset just after the opening brace of the query's top-level WHERE clause."""
+    i, n, depth = 0, len(text), 0
+    upper = text.upper()
+    while i < n:
+        c = text[i]
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j == -1 else j
+            continue
+        if c in "\"'":
+            q3 = text[i:i + 3]
+            if q3 in ('"""', "'''"):
+                j = text.find(q3, i + 3)
+                i = n if j == -1 else j + 3
+                continue
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "<":
+            m = re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])
+            if m:
+                i += m.end()
+                continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and upper.startswith("WHERE", i) and not (text[i - 1:i].isalnum()):
+            j = text.find("{", i)
+            if j == -1:
+                break
+            return j + 1
+        i += 1
+    raise QuerySyntaxError("the query has no top-level WHERE { ... } clause to bind parameters in")
+
+
+def bind_query_text(query: CannedQuery, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """The query text with its parameters bound by an inline VALUES block at the top of WHERE.
+
+    Each value is a validated, serialised RDF term; omitted optional parameters are UNDEF, so a
+    query can test them with BOUND(). The same text runs on the embedded store and on any SPARQL
+    1.1 endpoint.
+    """
+    if not query.params:
+        return query.text
+    names = [p.name for p in query.params]
+    row = " ".join(serialize_term(bound[n]) if n in bound else "UNDEF" for n in names)
+    block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
+    at = _where_brace(query.text)
+    return query.text[:at] + block + query.text[at:]
+
+
 # --------------------------------------------------------------------------------------------
 # Results
 # --------------------------------------------------------------------------------------------
@@ -333,11 +405,10 @@ def run_query(
     from gerokg.store import GerokgStore
 
     q = load_query(name_or_query) if isinstance(name_or_query, str) else name_or_query
-    bound = bind_params(q, params or {})
+    text = bind_query_text(q, bind_params(q, params or {}))
     st: GerokgStore = store if store is not None else _default_store()
-    subs = {ox.Variable(k): v for k, v in bound.items()}
     try:
-        res = st.ox.query(q.text, substitutions=subs)
+        res = st.ox.query(text)
     except SyntaxError as exc:
         raise QuerySyntaxError(f"{q.path}: {exc}") from None
     return _collect(res)
