@@ -66,6 +66,7 @@ ARTIFACTS = (
     "gerokg-nanopubs.trig",
     "kgx_nodes.tsv",
     "kgx_edges.tsv",
+    "gerokg-queries.ttl",
 )
 
 
@@ -219,8 +220,11 @@ def build_release(
     outputs["gerokg-full.jsonld"] = serialize_graph(graphs["full"], "json-ld")
     outputs["gerokg-full.nt"] = serialize_graph(graphs["full"], "nt")
     outputs["gerokg-claims.ttl"] = serialize_graph(graphs["claims"], "turtle")
-    step("writing claim exports (TSV, nanopublications, KGX)")
+    step("writing claim exports (TSV, nanopublications, KGX) and the query catalogue")
     outputs.update(exports.export_all(data, graphs))
+    from gerokg.catalogue import catalogue_turtle
+
+    outputs["gerokg-queries.ttl"] = catalogue_turtle()
     import hashlib
 
     manifest = "".join(

@@ -242,3 +242,166 @@ def validate_cmd(files: tuple[str, ...], fmt: str, no_release: bool, allow_remot
     else:
         click.echo(report.text())
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected name=value, got {pair!r}", param_hint="--param")
+        out[name.strip()] = value
+    return out
+
+
+def _format_value(v: Any) -> str:
+    from gerokg.query import IRI
+
+    if v is None:
+        return ""
+    if isinstance(v, IRI):
+        return v.curie
+    return str(v)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the canned queries.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle"]), default="table", show_default=True)
+@click.option("--endpoint", help="Run on this remote SPARQL endpoint (SPARQLWrapper) instead of the embedded store.")
+@click.option("--release", type=click.Path(exists=True, dir_okay=False), help="A release file to query (default: the package's sources).")
+@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help="More RDF files to load beside the release.")
+@click.option("--store", "location", type=click.Path(file_okay=False), help="A persistent on-disk store folder (created and loaded once).")
+@click.option("--inferred", is_flag=True, help="Include the reasoner's inferences (needs Java).")
+@click.option("--show-query", is_flag=True, help="Print the query text with its parameters bound, and do not run it.")
+@_handle_errors
+def query(name: str | None, list_: bool, params: tuple[str, ...], fmt: str, endpoint: str | None, release: str | None,
+          extra: tuple[str, ...], location: str | None, inferred: bool, show_query: bool) -> None:
+    """Run a canned SPARQL query, on the embedded store or a remote endpoint.
+
+    \b
+    Examples:
+      gerokg query --list
+      gerokg query quantitative-findings --param organism=NCBITaxon:10090 --format csv
+      gerokg query gerosuppressants --endpoint http://127.0.0.1:7878/query
+    """
+    import csv as _csv
+    import io as _io
+    import json as _json
+
+    from gerokg.query import bind_params, bind_query_text, list_queries, load_query, run_query
+
+    if list_ or not name:
+        for q in list_queries():
+            ps = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default is not None else "") for p in q.params)
+            click.echo(f"{q.name:42} {q.question}" + (f"  [{ps}]" if ps else ""))
+        return
+    q = load_query(name)
+    values = _parse_params(params)
+    if show_query:
+        click.echo(bind_query_text(q, bind_params(q, values)))
+        return
+    if endpoint:
+        from gerokg.remote import run_remote_query
+
+        result = run_remote_query(q, endpoint, values)
+    else:
+        from gerokg.store import open_store
+
+        result = run_query(q, open_store(release, extra=extra, location=location, inferred=inferred), values)
+    if result.triples is not None:
+        import pyoxigraph as ox
+
+        from gerokg.resources import prefixes
+
+        data = ox.serialize([ox.Triple(*t) for t in result.triples], format=ox.RdfFormat.TURTLE, prefixes=prefixes())
+        click.echo((data or b"").decode("utf-8"), nl=False)
+        return
+    if result.boolean is not None:
+        click.echo("true" if result.boolean else "false")
+        return
+    cols = result.variables
+    if fmt == "json":
+        click.echo(_json.dumps([{c: _format_value(r.get(c)) for c in cols} for r in result.rows], indent=1, ensure_ascii=False))
+    elif fmt in ("csv", "tsv"):
+        buf = _io.StringIO()
+        w = _csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        w.writerow(cols)
+        for r in result.rows:
+            w.writerow([_format_value(r.get(c)) for c in cols])
+        click.echo(buf.getvalue(), nl=False)
+    elif fmt == "turtle":
+        raise click.UsageError("--format turtle is for CONSTRUCT queries; this one is a SELECT")
+    else:
+        widths = {c: min(60, max([len(c)] + [len(_format_value(r.get(c))) for r in result.rows])) for c in cols}
+        click.echo("  ".join(c.ljust(widths[c]) for c in cols))
+        for r in result.rows:
+            click.echo("  ".join(_format_value(r.get(c))[:60].ljust(widths[c]) for c in cols))
+        click.echo(f"({len(result.rows)} rows)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep 127.0.0.1 unless behind a proxy).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--release", type=click.Path(exists=True, dir_okay=False), help="A release file to serve (default: the package's sources).")
+@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help="More RDF files to serve beside the release (ChEBI, GO, ...).")
+@click.option("--store", "location", type=click.Path(file_okay=False), help="A persistent store folder: loaded once, reused on restart.")
+@click.option("--inferred", is_flag=True, help="Serve the reasoner's inferences too (needs Java).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
+@click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1, 10_000_000), help="Rows (or triples) per answer.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
+@_handle_errors
+def serve(host: str, port: int, release: str | None, extra: tuple[str, ...], location: str | None, inferred: bool,
+          timeout: float, max_rows: int, workers: int) -> None:
+    """Serve the release as a read-only SPARQL 1.1 endpoint, with the canned queries at /queries.
+
+    \b
+    Example:
+      gerokg serve --port 8000 --timeout 10
+      curl 'http://127.0.0.1:8000/queries/gerosuppressants?format=csv'
+    """
+    from gerokg.server import EndpointConfig
+    from gerokg.server import serve as run_server
+
+    cfg = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers)
+    run_server(cfg, release=release, extra=extra, location=location, inferred=inferred,
+               announce=lambda m: click.echo(m, err=True))
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="The Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).")
+@click.option("--graph", help="Named graph IRI to write (default: the default graph).")
+@click.option("--release", type=click.Path(exists=True, dir_okay=False), help="The N-Triples or Turtle file to upload (default: built in memory).")
+@click.option("--user", help="User name for the graph store.")
+@click.option("--password", envvar="GEROKG_PASSWORD", help="Password (or set GEROKG_PASSWORD).")
+@click.option("--digest", is_flag=True, help="Use HTTP digest authentication (Virtuoso).")
+@click.option("--graph-param", default="graph", show_default=True, help="Query parameter naming the graph (Virtuoso also takes graph-uri).")
+@click.option("--append", is_flag=True, help="POST (add) instead of PUT (replace).")
+@click.pass_context
+@_handle_errors
+def publish(ctx: click.Context, endpoint: str, graph: str | None, release: str | None, user: str | None,
+            password: str | None, digest: bool, graph_param: str, append: bool) -> None:
+    """Upload the release to a triple store through the SPARQL 1.1 Graph Store HTTP Protocol.
+
+    \b
+    Example:
+      gerokg publish --endpoint http://127.0.0.1:7878/store
+    """
+    from gerokg.remote import publish_release
+
+    progress = _progress(ctx)
+    if release:
+        data: Any = release
+    else:
+        from gerokg.api import load_graph
+        from gerokg.rdfio import serialize_graph
+
+        if progress:
+            progress("assembling the release")
+        data = serialize_graph(load_graph(), "nt")
+    if progress:
+        progress(f"uploading to {endpoint}" + (f" (graph {graph})" if graph else " (default graph)"))
+    status = publish_release(endpoint, data, graph=graph, user=user, password=password,
+                             auth="digest" if digest else "basic", replace=not append, graph_param=graph_param)
+    click.echo(f"published: HTTP {status}")

@@ -1,0 +1,179 @@
+"""The served endpoint: SPARQL 1.1 Protocol, canned queries over HTTP, read-only, limits, timeouts."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from gerokg.query import list_queries, run_query
+from gerokg.server import EndpointConfig, start_server
+from querytools import norm_rows
+
+pytestmark = pytest.mark.server
+
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None,
+         timeout: float = 60) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with OPENER.open(req, timeout=timeout) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+@pytest.fixture(scope="module")
+def endpoint(release: Path):
+    cfg = EndpointConfig(host="127.0.0.1", port=0, timeout=3.0, max_rows=500, workers=2)
+    handle = start_server(cfg, release=release / "gerokg-full.nt")
+    yield handle.url
+    handle.stop()
+
+
+def test_health_and_catalogue(endpoint) -> None:
+    status, _, body = http("GET", f"{endpoint}/health")
+    assert status == 200 and json.loads(body)["triples"] > 9000
+    status, _, body = http("GET", f"{endpoint}/queries")
+    names = {q["name"] for q in json.loads(body)}
+    assert names == {q.name for q in list_queries()}
+    status, headers, body = http("GET", f"{endpoint}/catalogue.ttl")
+    assert status == 200 and b"sh:SPARQLSelectExecutable" in body
+
+
+def test_sparqlwrapper_select(endpoint) -> None:
+    sw = SPARQLWrapper(f"{endpoint}/sparql")
+    sw.setQuery("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                "SELECT ?l WHERE { <http://purl.obolibrary.org/obo/CHEBI_9168> rdfs:label ?l }")
+    sw.setReturnFormat(JSON)
+    doc = sw.query().convert()
+    assert [b["l"]["value"] for b in doc["results"]["bindings"]] == ["sirolimus"]
+
+
+@pytest.mark.parametrize(("accept", "needle"), [
+    ("application/sparql-results+json", b'"bindings"'),
+    ("application/sparql-results+xml", b"<sparql"),
+    ("text/csv", b"l\r\nsirolimus"),
+    ("text/tab-separated-values", b'?l\n"sirolimus"'),
+])
+def test_content_negotiation_select(endpoint, accept: str, needle: bytes) -> None:
+    q = urllib.parse.quote("SELECT ?l WHERE { <http://purl.obolibrary.org/obo/CHEBI_9168> <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    status, headers, body = http("GET", f"{endpoint}/sparql?query={q}", headers={"Accept": accept})
+    assert status == 200, body
+    assert headers["Content-Type"].startswith(accept)
+    assert needle in body
+
+
+@pytest.mark.parametrize(("accept", "needle"), [
+    ("text/turtle", b"sirolimus"),
+    ("application/n-triples", b"<http://purl.obolibrary.org/obo/CHEBI_9168>"),
+    ("application/ld+json", b"@id"),
+])
+def test_content_negotiation_construct(endpoint, accept: str, needle: bytes) -> None:
+    text = ("CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { "
+            "BIND (<http://purl.obolibrary.org/obo/CHEBI_9168> AS ?s) ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    status, headers, body = http("POST", f"{endpoint}/sparql", text.encode(),
+                                 {"Content-Type": "application/sparql-query", "Accept": accept})
+    assert status == 200, body
+    assert headers["Content-Type"].startswith(accept)
+    assert needle in body
+
+
+@pytest.mark.parametrize("query", [q for q in list_queries(include_qc=False) if q.form == "SELECT"],
+                         ids=[q.name for q in list_queries(include_qc=False) if q.form == "SELECT"])
+def test_every_canned_query_over_http_matches_the_embedded_store(endpoint, query, store) -> None:
+    from gerokg.remote import run_remote_query
+
+    local = run_query(query, store)
+    remote = run_remote_query(query, f"{endpoint}/sparql")
+    assert remote.variables == local.variables
+    assert norm_rows(local.variables, remote.rows) == norm_rows(local.variables, local.rows)
+
+
+def test_canned_query_route_with_parameters(endpoint) -> None:
+    status, headers, body = http("GET", f"{endpoint}/queries/quantitative-findings?organism=NCBITaxon:10090&format=csv")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    rows = body.decode().strip().splitlines()
+    assert len(rows) == 5 and "by more than 30%" in body.decode()
+    status, _, body = http("GET", f"{endpoint}/queries/claims-citing-reference?ref=118", headers={"Accept": "application/json"})
+    ids = [b["claim"]["value"].rsplit("/", 1)[1] for b in json.loads(body)["results"]["bindings"]]
+    assert ids == ["C0199", "C0203", "C0204"]
+    status, _, body = http("GET", f"{endpoint}/queries/term-participation?term=FOO:1")
+    assert status == 400 and b"not a CURIE with a known prefix" in body
+    status, _, body = http("GET", f"{endpoint}/queries/no-such-query")
+    assert status == 404
+    status, _, body = http("GET", f"{endpoint}/queries/gerosuppressants.rq")
+    assert status == 200 and body.startswith(b"#+ id: gerosuppressants")
+
+
+def test_read_only_on_every_route(endpoint) -> None:
+    before = json.loads(http("GET", f"{endpoint}/health")[2])["triples"]
+    update = b"INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
+    assert http("POST", f"{endpoint}/sparql", update, {"Content-Type": "application/sparql-update"})[0] == 403
+    form = urllib.parse.urlencode({"update": update.decode()}).encode()
+    assert http("POST", f"{endpoint}/sparql", form, {"Content-Type": "application/x-www-form-urlencoded"})[0] == 403
+    as_query = urllib.parse.urlencode({"query": update.decode()}).encode()
+    assert http("POST", f"{endpoint}/sparql", as_query, {"Content-Type": "application/x-www-form-urlencoded"})[0] == 403
+    for route in ("/store?default", "/data", "/sparql"):
+        assert http("PUT", f"{endpoint}{route}", b"<a> <b> <c> .", {"Content-Type": "application/n-triples"})[0] in (403, 405)
+    assert http("DELETE", f"{endpoint}/store?default")[0] == 403
+    assert json.loads(http("GET", f"{endpoint}/health")[2])["triples"] == before
+
+
+def test_service_is_refused(endpoint) -> None:
+    q = urllib.parse.quote("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    status, _, body = http("GET", f"{endpoint}/sparql?query={q}")
+    assert status == 400 and b"SERVICE" in body
+
+
+def test_result_limit_is_announced(endpoint) -> None:
+    q = urllib.parse.quote("SELECT ?s WHERE { ?s ?p ?o }")
+    status, headers, body = http("GET", f"{endpoint}/sparql?query={q}&format=json")
+    assert status == 200
+    assert headers.get("X-Result-Truncated") == "true"
+    assert len(json.loads(body)["results"]["bindings"]) == 500
+
+
+def test_runaway_query_times_out_while_others_are_served(endpoint) -> None:
+    runaway = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    result: dict[str, object] = {}
+
+    def slow() -> None:
+        t = time.monotonic()
+        result["status"], _, result["body"] = http("GET", f"{endpoint}/sparql?query={runaway}")
+        result["seconds"] = time.monotonic() - t
+
+    th = threading.Thread(target=slow)
+    th.start()
+    time.sleep(0.3)
+    served = []
+    q = urllib.parse.quote("ASK { <http://purl.obolibrary.org/obo/CHEBI_9168> ?p ?o }")
+    for _ in range(5):
+        status, _, body = http("GET", f"{endpoint}/sparql?query={q}", timeout=10)
+        served.append((status, json.loads(body).get("boolean")))
+    th.join(30)
+    assert served == [(200, True)] * 5
+    assert result["status"] == 503 and b"longer than 3 s" in result["body"]  # type: ignore[operator]
+    assert 2.5 < result["seconds"] < 10  # type: ignore[operator]
+    # the pool replaced the stopped worker: queries keep working
+    assert http("GET", f"{endpoint}/sparql?query={q}")[0] == 200
+
+
+def test_bad_requests(endpoint) -> None:
+    assert http("GET", f"{endpoint}/sparql")[0] == 400
+    q = urllib.parse.quote("SELECT ?s WHERE { ?s ?p }")
+    status, _, body = http("GET", f"{endpoint}/sparql?query={q}")
+    assert status == 400 and b"syntax" in body.lower()
+    big = b"x" * (2 << 20)
+    assert http("POST", f"{endpoint}/sparql", big, {"Content-Type": "application/sparql-query"})[0] == 413
+    assert http("GET", f"{endpoint}/nowhere")[0] == 404
+    assert http("POST", f"{endpoint}/sparql", b"query", {"Content-Type": "text/plain"})[0] == 415
