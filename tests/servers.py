@@ -476,10 +476,14 @@ def _digest_authorization(
     scheme, _, params = challenge.partition(" ")
     if status != 401 or scheme.lower() != "digest":
         return None
+    if server.user is None or server.password is None:
+        return None
     manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     manager.add_password(None, server.gsp_url, server.user, server.password)
     handler = urllib.request.HTTPDigestAuthHandler(manager)
-    fields = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(params)))
+    fields = urllib.request.parse_keqv_list(
+        [item for item in urllib.request.parse_http_list(params) if item]
+    )
     value = handler.get_authorization(request, fields)
     return f"Digest {value}" if value else None
 

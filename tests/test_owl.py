@@ -104,7 +104,9 @@ def test_inferred_axioms_come_as_rdf(reasoning) -> None:
 
 
 def test_missing_java_gives_a_clear_error(monkeypatch) -> None:
-    from gerokg import reason as reason_mod
+    import importlib
+
+    reason_mod = importlib.import_module("gerokg.reason")  # the module, not gerokg.reason()
 
     monkeypatch.setattr(reason_mod.shutil, "which", lambda name: None)
     with pytest.raises(ReasonerError, match="no Java runtime found on PATH.*apt-get install default-jre-headless"):

@@ -20,7 +20,13 @@ from gerokg.errors import (
     ReasonerError,
     ShapeLoadError,
 )
-from gerokg.api import build, load_graph, validate
+# Import the submodules that share a name with an API function first, so that a later
+# ``import gerokg.query`` cannot rebind ``gerokg.query`` to the module.
+import gerokg.explain
+import gerokg.query
+import gerokg.reason
+import gerokg.validate
+from gerokg.api import build, explain, load_graph, query, reason, to_networkx, validate
 
 __all__ = [
     "BuildError",
@@ -36,6 +42,10 @@ __all__ = [
     "ShapeLoadError",
     "__version__",
     "build",
+    "explain",
     "load_graph",
+    "query",
+    "reason",
+    "to_networkx",
     "validate",
 ]

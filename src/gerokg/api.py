@@ -8,7 +8,7 @@ from typing import Any
 
 from rdflib import Graph
 
-__all__ = ["build", "load_graph", "validate"]
+__all__ = ["build", "explain", "load_graph", "query", "reason", "to_networkx", "validate"]
 
 
 def build(out_dir: str | Path = "build", review: str | Path | None = None) -> Path:
@@ -54,3 +54,46 @@ def validate(data: Any = None, with_release: bool = True) -> Any:
     from gerokg.validate import validate as _validate
 
     return _validate(data, with_release=with_release)
+
+
+def query(name: str, endpoint: str | None = None, store: Any = None, **params: Any) -> Any:
+    """Run a canned query and return typed rows.
+
+    :param name: the query's name (``gerokg query --list``)
+    :param endpoint: a remote SPARQL endpoint URL (SPARQLWrapper); default: the embedded store
+    :param store: a :class:`gerokg.store.GerokgStore` to query instead of the release
+    :param params: the query's parameters, e.g. ``organism="NCBITaxon:10090"``
+    :returns: a :class:`gerokg.query.QueryResult` (``.rows``: dicts of typed values)
+
+    >>> rows = query("regulatory-events").rows
+    >>> [(r["year"], r["drugLabel"]) for r in rows]
+    [(1999, 'sirolimus'), (2010, 'everolimus')]
+    """
+    if endpoint is not None:
+        from gerokg.remote import run_remote_query
+
+        return run_remote_query(name, endpoint, params)
+    from gerokg.query import run_query
+
+    return run_query(name, store, params)
+
+
+def reason(*extra: Any) -> Any:
+    """Classify the release (plus files or rdflib graphs) with HermiT; see :mod:`gerokg.reason`."""
+    from gerokg.reason import reason as _reason
+
+    return _reason(extra=extra)
+
+
+def explain(subject: str, obj: str, max_steps: int = 4) -> Any:
+    """Chains of the review's causal claims from ``subject`` to ``obj``; see :mod:`gerokg.explain`."""
+    from gerokg.explain import explain as _explain
+
+    return _explain(subject, obj, max_steps=max_steps)
+
+
+def to_networkx() -> Any:
+    """The claims as a networkx MultiDiGraph; see :func:`gerokg.explain.to_networkx`."""
+    from gerokg.explain import to_networkx as _to_networkx
+
+    return _to_networkx()

@@ -186,6 +186,7 @@ def build_release(
     review: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
     claims_path: str | Path | None = None,
+    inferred: bool = False,
 ) -> BuildResult:
     """Build every release artifact into ``out_dir``.
 
@@ -193,6 +194,7 @@ def build_release(
     :param review: the review's text, to check quotes, sections and references against
     :param progress: called with a short message before each step
     :param claims_path: a claims file to use instead of ``ontology/claims/review-claims.yaml``
+    :param inferred: also classify with HermiT and write ``gerokg-inferred.ttl`` (needs Java)
     :returns: what was written, with checksums
     :raises CurationError: the curated sources have problems (nothing is written)
     :raises BuildError: the build failed (the previous artifacts are left intact)
@@ -225,6 +227,15 @@ def build_release(
     from gerokg.catalogue import catalogue_turtle
 
     outputs["gerokg-queries.ttl"] = catalogue_turtle()
+    if inferred:
+        from gerokg.errors import ReasonerError
+        from gerokg.reason import reason
+
+        step("classifying with HermiT (gerokg-inferred.ttl)")
+        result = reason(graph=graphs["full"])
+        if not result.consistent:
+            raise ReasonerError(result.explanation)
+        outputs["gerokg-inferred.ttl"] = serialize_graph(result.graph, "turtle")
     import hashlib
 
     manifest = "".join(

@@ -79,9 +79,10 @@ def _progress(ctx: click.Context) -> Callable[[str], None] | None:
               help="The review's text; every quote, section and reference is checked against it "
                    "(default: ../shared/review.txt when present).")
 @click.option("--no-review", is_flag=True, help="Do not check claims against the review text.")
+@click.option("--inferred", is_flag=True, help="Also write gerokg-inferred.ttl, the reasoner's conclusions (needs Java).")
 @click.pass_context
 @_handle_errors
-def build(ctx: click.Context, out_dir: str, review: str | None, no_review: bool) -> None:
+def build(ctx: click.Context, out_dir: str, review: str | None, no_review: bool, inferred: bool) -> None:
     """Build the release artifacts (gerokg.owl, gerokg-full.*, claim exports).
 
     \b
@@ -91,7 +92,7 @@ def build(ctx: click.Context, out_dir: str, review: str | None, no_review: bool)
     from gerokg.build import build_release
 
     review_path = None if no_review else (review or _default_review())
-    result = build_release(out_dir, review=review_path, progress=_progress(ctx))
+    result = build_release(out_dir, review=review_path, progress=_progress(ctx), inferred=inferred)
     checked = f", claims checked against {review_path}" if review_path else ", claims not checked against the review text"
     click.echo(f"built {len(result.files)} files into {result.out_dir} ({result.triples} triples, "
                f"{result.claims} claims{checked}); {len(result.changed)} changed")
@@ -405,3 +406,38 @@ def publish(ctx: click.Context, endpoint: str, graph: str | None, release: str |
     status = publish_release(endpoint, data, graph=graph, user=user, password=password,
                              auth="digest" if digest else "basic", replace=not append, graph_param=graph_param)
     click.echo(f"published: HTTP {status}")
+
+
+@main.command()
+@click.argument("subject")
+@click.argument("obj", metavar="OBJECT")
+@click.option("--max-steps", default=4, show_default=True, type=click.IntRange(1, 8), help="Most causal steps per chain.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Most chains to show.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_handle_errors
+def explain(subject: str, obj: str, max_steps: int, limit: int, fmt: str) -> None:
+    """Explain how SUBJECT affects OBJECT: chains of the review's causal claims, shortest first.
+
+    \b
+    Example:
+      gerokg explain CHEBI:9168 GEROKG:0000006      # sirolimus -> oncogenesis
+    """
+    import json as _json
+
+    from gerokg.explain import explain as run_explain
+    from gerokg.rdfio import compact_iri
+
+    chains = run_explain(subject, obj, max_steps=max_steps, limit=limit)
+    if fmt == "json":
+        click.echo(_json.dumps([{"effect": c.effect_text, "length": c.length, "steps": [
+            {"source": compact_iri(s.source), "relation": compact_iri(s.relation), "target": compact_iri(s.target),
+             "sign": s.sign, "via": s.via, "claim": compact_iri(s.claim) if s.claim else None,
+             "kind": s.kind, "quote": s.quote, "references": list(s.references)} for s in c.steps]}
+            for c in chains], indent=1, ensure_ascii=False))
+        return
+    if not chains:
+        click.echo(f"no chain of stated causal relations links {subject} to {obj} within {max_steps} steps")
+        return
+    for n, c in enumerate(chains, 1):
+        click.echo(f"chain {n}: {subject} {c.effect_text} {obj} ({c.length} causal step(s))")
+        click.echo(c.text())

@@ -50,8 +50,12 @@ def run_remote_query(
     endpoint: str,
     params: dict[str, Any] | None = None,
     timeout: float = 60.0,
+    default_graph: str | None = None,
 ) -> QueryResult:
     """Run a canned query on a remote SPARQL 1.1 endpoint (SPARQLWrapper).
+
+    ``default_graph`` sends the protocol's ``default-graph-uri``: the graph gerokg was published
+    to, for stores whose default graph is the union of all their graphs (Virtuoso).
 
     Parameters are bound exactly as on the embedded store (validated terms in an inline VALUES
     block), so the same text runs everywhere.
@@ -67,6 +71,8 @@ def run_remote_query(
     # and would take a word such as "adds" in a description for an update keyword
     text = "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
     sw = SPARQLWrapper(endpoint)
+    if default_graph:
+        sw.addDefaultGraph(default_graph)
     sw.setQuery(text)
     sw.setMethod(POST)
     sw.setTimeout(int(timeout))
@@ -126,15 +132,22 @@ def publish_release(
         body, ctype = data, "application/n-triples"
     query = urllib.parse.urlencode({graph_param: graph}) if graph else "default"
     url = f"{gsp_url}{'&' if '?' in gsp_url else '?'}{query}"
+    req = urllib.request.Request(url, data=body, method="PUT" if replace else "POST",
+                                 headers={"Content-Type": ctype})
     handlers: list[Any] = []
     if user is not None:
         mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         mgr.add_password(None, gsp_url, user, password or "")
-        handlers.append(urllib.request.HTTPDigestAuthHandler(mgr) if auth == "digest"
-                        else urllib.request.HTTPBasicAuthHandler(mgr))
+        if auth == "digest":
+            # Stores such as Virtuoso answer an unauthenticated write with 401 and close the
+            # connection unread, so a large body fails with a broken pipe before urllib can
+            # retry: fetch the digest challenge with a bodiless HEAD and authenticate up front.
+            header = _digest_header(req, mgr, timeout)
+            if header:
+                req.add_unredirected_header("Authorization", header)
+        else:
+            handlers.append(urllib.request.HTTPBasicAuthHandler(mgr))
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), *handlers)
-    req = urllib.request.Request(url, data=body, method="PUT" if replace else "POST",
-                                 headers={"Content-Type": ctype})
     try:
         with opener.open(req, timeout=timeout) as resp:
             return int(resp.status)
@@ -145,3 +158,23 @@ def publish_release(
         raise RemoteError(f"{gsp_url}: cannot reach the graph store: {exc}") from None
 
 
+
+
+def _digest_header(req: urllib.request.Request, mgr: Any, timeout: float) -> str | None:
+    probe = urllib.request.Request(req.full_url, method="HEAD")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(probe, timeout=timeout):
+            return None  # no authentication asked for
+    except urllib.error.HTTPError as err:
+        status, challenge = err.code, err.headers.get("WWW-Authenticate", "")
+        err.close()
+    except (urllib.error.URLError, OSError) as exc:
+        raise RemoteError(f"{req.full_url}: cannot reach the graph store: {exc}") from None
+    scheme, _, fields_text = challenge.partition(" ")
+    if status != 401 or scheme.lower() != "digest":
+        return None
+    handler = urllib.request.HTTPDigestAuthHandler(mgr)
+    fields = urllib.request.parse_keqv_list([x for x in urllib.request.parse_http_list(fields_text) if x])
+    value = handler.get_authorization(req, fields)
+    return f"Digest {value}" if value else None
