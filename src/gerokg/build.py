@@ -232,10 +232,10 @@ def build_release(
         from gerokg.reason import reason
 
         step("classifying with HermiT (gerokg-inferred.ttl)")
-        result = reason(graph=graphs["full"])
-        if not result.consistent:
-            raise ReasonerError(result.explanation)
-        outputs["gerokg-inferred.ttl"] = serialize_graph(result.graph, "turtle")
+        classified = reason(graph=graphs["full"])
+        if not classified.consistent:
+            raise ReasonerError(classified.explanation)
+        outputs["gerokg-inferred.ttl"] = serialize_graph(classified.graph, "turtle")
     import hashlib
 
     manifest = "".join(
