@@ -166,9 +166,14 @@ def _catalogue(directory: str) -> dict[str, CannedQuery]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _queries_dir() -> str:
+    return str(queries_dir())
+
+
 def list_queries(include_qc: bool = True) -> list[CannedQuery]:
     """All canned queries, sorted by name."""
-    return [q for q in _catalogue(str(queries_dir())).values() if include_qc or not q.is_qc]
+    return [q for q in _catalogue(_queries_dir()).values() if include_qc or not q.is_qc]
 
 
 def load_query(name: str) -> CannedQuery:
@@ -176,7 +181,7 @@ def load_query(name: str) -> CannedQuery:
 
     :raises QueryNotFoundError: no query has that name (the message lists close names)
     """
-    cat = _catalogue(str(queries_dir()))
+    cat = _catalogue(_queries_dir())
     if name not in cat:
         import difflib
 
@@ -339,6 +344,11 @@ def _where_brace(text: str) -> int:
     raise QuerySyntaxError("the query has no top-level WHERE { ... } clause to bind parameters in")
 
 
+@lru_cache(maxsize=256)
+def _where_brace_cached(text: str) -> int:
+    return _where_brace(text)
+
+
 def bind_query_text(query: CannedQuery, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
     """The query text with its parameters bound by an inline VALUES block at the top of WHERE.
 
@@ -351,7 +361,7 @@ def bind_query_text(query: CannedQuery, bound: dict[str, ox.NamedNode | ox.Liter
     names = [p.name for p in query.params]
     row = " ".join(serialize_term(bound[n]) if n in bound else "UNDEF" for n in names)
     block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
-    at = _where_brace(query.text)
+    at = _where_brace_cached(query.text)
     return query.text[:at] + block + query.text[at:]
 
 
