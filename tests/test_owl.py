@@ -111,3 +111,24 @@ def test_missing_java_gives_a_clear_error(monkeypatch) -> None:
     monkeypatch.setattr(reason_mod.shutil, "which", lambda name: None)
     with pytest.raises(ReasonerError, match="no Java runtime found on PATH.*apt-get install default-jre-headless"):
         reason_mod.reason()
+
+
+COMPARATORS = {
+    # drug: (entailed classes, classes it must not fall under)
+    "CHEBI:61049": ({CALCINEURIN_INHIBITOR}, {MTOR_INHIBITOR, GEROSUPPRESSANT, RAPALOG}),          # tacrolimus
+    "CHEBI:4031": (set(), {CALCINEURIN_INHIBITOR, MTOR_INHIBITOR, GEROSUPPRESSANT, RAPALOG}),      # cyclosporin A
+    "CHEBI:2948": (set(), {MTOR_INHIBITOR, GEROSUPPRESSANT, CANCER_PREVENTIVE, RAPALOG}),          # azathioprine
+    "CHEBI:50858": (set(), {MTOR_INHIBITOR, GEROSUPPRESSANT, CANCER_PREVENTIVE, RAPALOG}),         # corticosteroid
+    "CHEBI:6801": ({MTOR_INHIBITOR, GEROSUPPRESSANT, GEROSUPPRESSOR}, {MTORC1_INHIBITOR, RAPALOG}),  # metformin
+    "CHEBI:45863": ({"GEROKG:0000057"}, {MTOR_INHIBITOR, GEROSUPPRESSANT, RAPALOG}),               # paclitaxel
+}
+
+
+@pytest.mark.parametrize("curie", sorted(COMPARATORS))
+def test_comparator_drugs_are_classified(reasoning, curie: str) -> None:
+    """Cyclosporin A is a calcineurin inhibitor in pharmacology, but the review never says so: not entailed."""
+    must, must_not = COMPARATORS[curie]
+    for cls in must:
+        assert reasoning.is_a(curie, cls), (curie, cls)
+    for cls in must_not:
+        assert not reasoning.is_a(curie, cls), (curie, cls)
