@@ -107,8 +107,13 @@ def run_load(clients: int, requests: int, release: str | None, timeout: float = 
         proc.kill()
         code = -9
     stop_seconds = time.perf_counter() - t_stop
-    time.sleep(0.5)
-    leftover = [pid for pid in children if os.path.exists(f"/proc/{pid}")]
+    # workers and multiprocessing's resource tracker exit just after the server: allow 10 s
+    leftover = children
+    for _ in range(100):
+        leftover = [pid for pid in children if os.path.exists(f"/proc/{pid}")]
+        if not leftover:
+            break
+        time.sleep(0.1)
     latencies.sort()
     return {
         "clients": clients, "requests": len(latencies) + len(errors), "errors": len(errors),
