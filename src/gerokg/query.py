@@ -305,42 +305,61 @@ def serialize_term(term: ox.NamedNode | ox.Literal) -> str:
     return f'"{text}"'
 
 
-def _where_brace(text: str) -> int:
-    """Offset just after the opening brace of the query's top-level WHERE clause."""
-    i, n, depth = 0, len(text), 0
-    upper = text.upper()
+def blank_non_code(text: str) -> str:
+    """The query text with comments, string literals and IRIs blanked out, offsets unchanged.
+
+    Keyword and brace searches on the result cannot be fooled by a ``{``, ``WHERE`` or
+    ``SERVICE`` inside a string, an IRI or a comment.
+    """
+    out = list(text)
+    i, n = 0, len(text)
+
+    def blank(a: int, b: int) -> None:
+        for k in range(a, min(b, n)):
+            if out[k] != "\n":
+                out[k] = " "
+
     while i < n:
         c = text[i]
         if c == "#":
             j = text.find("\n", i)
-            i = n if j == -1 else j
-            continue
-        if c in "\"'":
+            j = n if j == -1 else j
+            blank(i, j)
+            i = j
+        elif c in "\"'":
             q3 = text[i:i + 3]
             if q3 in ('"""', "'''"):
                 j = text.find(q3, i + 3)
-                i = n if j == -1 else j + 3
-                continue
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            i = j + 1
-            continue
-        if c == "<":
-            m = re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])
-            if m:
-                i += m.end()
-                continue
-        if c == "{":
+                j = n if j == -1 else j + 3
+            else:
+                j = i + 1
+                while j < n and text[j] != c and text[j] != "\n":
+                    j += 2 if text[j] == "\\" else 1
+                j += 1
+            blank(i + 1, j - 1)
+            i = j
+        elif c == "<" and (m := re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])):
+            blank(i + 1, i + m.end() - 1)
+            i += m.end()
+        else:
+            i += 1
+    return "".join(out)
+
+
+def _where_brace(text: str) -> int:
+    """Offset just after the opening brace of the query's top-level WHERE clause."""
+    code = blank_non_code(text)
+    depth = 0
+    for m in re.finditer(r"[{}]|\bWHERE\b", code, re.I):
+        token = m.group(0)
+        if token == "{":
             depth += 1
-        elif c == "}":
+        elif token == "}":
             depth -= 1
-        elif depth == 0 and upper.startswith("WHERE", i) and not (text[i - 1:i].isalnum()):
-            j = text.find("{", i)
-            if j == -1:
-                break
-            return j + 1
-        i += 1
+        elif depth == 0:
+            j = code.find("{", m.end())
+            if j != -1:
+                return j + 1
     raise QuerySyntaxError("the query has no top-level WHERE { ... } clause to bind parameters in")
 
 

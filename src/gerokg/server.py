@@ -42,6 +42,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from gerokg import __version__
 from gerokg.errors import GerokgError, ParameterError, QueryNotFoundError
+from gerokg.query import blank_non_code
 
 __all__ = ["EndpointConfig", "GerokgHTTPServer", "QueryPool", "prepare_store", "serve"]
 
@@ -94,42 +95,9 @@ class EndpointConfig:
 # --------------------------------------------------------------------------------------------
 
 
-def _strip_strings_iris_comments(text: str) -> str:
-    """The query with string literals, IRIs and comments blanked, for keyword checks."""
-    out = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j == -1 else j
-            continue
-        if c in "\"'":
-            q3 = text[i:i + 3]
-            if q3 in ('"""', "'''"):
-                j = text.find(q3, i + 3)
-                i = n if j == -1 else j + 3
-            else:
-                j = i + 1
-                while j < n and text[j] != c and text[j] != "\n":
-                    j += 2 if text[j] == "\\" else 1
-                i = j + 1
-            out.append(' "" ')
-            continue
-        if c == "<":
-            m = re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])
-            if m:
-                out.append(" <> ")
-                i += m.end()
-                continue
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE (anything with an update keyword)."""
-    code = _strip_strings_iris_comments(text).upper()
+    code = blank_non_code(text).upper()
     if re.search(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", code) and not re.search(
             r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code):
         return "UPDATE"
@@ -138,7 +106,7 @@ def query_form(text: str) -> str:
 
 
 def uses_service(text: str) -> bool:
-    return bool(_SERVICE.search(_strip_strings_iris_comments(text)))
+    return bool(_SERVICE.search(blank_non_code(text)))
 
 
 # --------------------------------------------------------------------------------------------
