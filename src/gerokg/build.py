@@ -170,6 +170,35 @@ def build_graphs(data: SourceData) -> dict[str, Graph]:
     return {"ontology": onto, "claims": claims_graph, "full": full}
 
 
+JOURNAL = ".gerokg-swap"
+
+
+def _roll_forward(out: Path, staging: Path) -> None:
+    """Move every staged file into place (manifest last), then drop the journal and staging."""
+    files = sorted(p for p in staging.rglob("*") if p.is_file() and p.name != "MANIFEST.sha256")
+    for src in files:
+        dest = out / src.relative_to(staging)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dest)
+    if (staging / "MANIFEST.sha256").exists():
+        os.replace(staging / "MANIFEST.sha256", out / "MANIFEST.sha256")
+    os.unlink(out / JOURNAL)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Finish a swap a killed build left half done; remove staging folders of killed builds."""
+    journal = out / JOURNAL
+    if journal.exists():
+        staging = out / journal.read_text().strip()
+        if staging.is_dir() and staging.name.startswith(".staging-"):
+            _roll_forward(out, staging)
+        else:
+            journal.unlink()
+    for stale in out.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def _locked(out: Path) -> Iterator[None]:
     out.mkdir(parents=True, exist_ok=True)
@@ -244,24 +273,28 @@ def build_release(
     step(f"writing {len(outputs)} files to {out}")
     result = BuildResult(out_dir=out, triples=len(graphs["full"]), claims=len(data.claims.claims))
     with _locked(out):
+        _recover(out)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
         try:
             for name, blob in outputs.items():
                 target = staging / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(blob)
+            (staging / "MANIFEST.sha256").write_bytes(manifest.encode())
             for name, blob in sorted(outputs.items()):
                 final = out / name
                 old = final.read_bytes() if final.exists() else None
                 if old != blob:
                     result.changed.append(name)
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / name, final)
-            atomic_write(out / "MANIFEST.sha256", manifest.encode())
+            # the journal names the complete staged release: if this process dies while moving
+            # files, the next build (or load) finishes the move before anything else
+            atomic_write(out / JOURNAL, staging.name.encode())
+            _roll_forward(out, staging)
         except OSError as exc:
             raise BuildError(f"{out}: could not write the release: {exc}") from exc
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if not (out / JOURNAL).exists():
+                shutil.rmtree(staging, ignore_errors=True)
     for line in manifest.splitlines():
         digest, name = line.split("  ", 1)
         result.files[name] = digest
