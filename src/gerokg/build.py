@@ -272,6 +272,10 @@ def build_release(
     )
     step(f"writing {len(outputs)} files to {out}")
     result = BuildResult(out_dir=out, triples=len(graphs["full"]), claims=len(data.claims.claims))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
     with _locked(out):
         _recover(out)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))

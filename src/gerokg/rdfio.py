@@ -470,6 +470,8 @@ def _check_jsonld(path: str, data: bytes, allow_remote: bool) -> None:
         raise RdfParseError(path, f"not UTF-8: {exc}") from None
     except json.JSONDecodeError as exc:
         raise RdfParseError(path, f"not valid JSON: {exc.msg}", exc.lineno) from None
+    except RecursionError:
+        raise RdfParseError(path, "refused: JSON nested too deeply") from None
     if not allow_remote:
         remote = sorted(set(_remote_contexts(doc)))
         if remote:
@@ -519,8 +521,14 @@ def parse_rdf_file(
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise RdfParseError(name, f"not valid {fmt}: {msg}", _line_of(str(exc))) from None
     for triple in scratch:
+        for node in triple:
+            if isinstance(node, URIRef) and _BAD_IRI.search(node):
+                raise RdfParseError(name, f"invalid IRI {str(node)[:120]!r} (spaces, quotes, braces or angle brackets)")
         target.add(triple)
     return target
+
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 # --------------------------------------------------------------------------------------------
