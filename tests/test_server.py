@@ -177,3 +177,32 @@ def test_bad_requests(endpoint) -> None:
     assert http("POST", f"{endpoint}/sparql", big, {"Content-Type": "application/sparql-query"})[0] == 413
     assert http("GET", f"{endpoint}/nowhere")[0] == 404
     assert http("POST", f"{endpoint}/sparql", b"query", {"Content-Type": "text/plain"})[0] == 415
+
+
+def test_unbounded_property_path_is_stopped(endpoint) -> None:
+    q = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?a (!<http://example.org/none>)* ?b . "
+                           "?b (!<http://example.org/none>)* ?c }")
+    status, _, body = http("GET", f"{endpoint}/sparql?query={q}")
+    assert status == 503 and b"longer than" in body
+
+
+def test_random_sparql_text_gets_an_answer_or_a_400(endpoint) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(["SELECT", "*", "WHERE", "{", "}", "?s", "?p", "?o", ".", "FILTER", "(", ")",
+                              "<http://example.org/a>", '"x"', "LIMIT", "10", "OPTIONAL", "UNION", "#", "\n",
+                              "INSERT", "DATA", "SERVICE", "ASK", "CONSTRUCT", "'", "\\", "GRAPH", "VALUES"])
+
+    @given(st.lists(pieces, max_size=25))
+    @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+    def check(tokens: list[str]) -> None:
+        text = " ".join(tokens)
+        body = urllib.parse.urlencode({"query": text}).encode()
+        status, _, payload = http("POST", f"{endpoint}/sparql", body,
+                                  {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status in (200, 400, 403, 503), (text, status, payload[:200])
+        if status != 200:
+            assert json.loads(payload)["error"]
+
+    check()
