@@ -456,6 +456,15 @@ class _Handler(BaseHTTPRequestHandler):
         if n < 0:
             raise RequestError(400, "bad Content-Length")
         if n > self.server.config.max_request_bytes:
+            # drain (up to 16 MiB, discarded) so the client can read the 413 instead of a broken
+            # pipe, then close the connection
+            left = min(n, 16 << 20)
+            while left > 0:
+                chunk = self.rfile.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                left -= len(chunk)
+            self.close_connection = True
             raise RequestError(413, f"request body larger than {self.server.config.max_request_bytes} bytes")
         return self.rfile.read(n) if n else b""
 
