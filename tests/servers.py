@@ -464,28 +464,15 @@ def _opener(server: SparqlServer) -> urllib.request.OpenerDirector:
 def _digest_authorization(
     server: SparqlServer, request: urllib.request.Request, timeout: float
 ) -> str | None:
-    """An ``Authorization: Digest …`` value for ``request``, from a fresh HEAD challenge."""
-    probe = urllib.request.Request(request.full_url, method="HEAD")
-    opener = urllib.request.build_opener(_NO_PROXY)
-    try:
-        with opener.open(probe, timeout=timeout):
-            return None  # no authentication asked for
-    except urllib.error.HTTPError as err:
-        status, challenge = err.code, err.headers.get("WWW-Authenticate", "")
-        err.close()
-    scheme, _, params = challenge.partition(" ")
-    if status != 401 or scheme.lower() != "digest":
-        return None
+    """An ``Authorization: Digest …`` value for ``request``, from a fresh HEAD challenge
+    (the same helper ``gerokg publish`` uses)."""
+    from gerokg.remote import _digest_header
+
     if server.user is None or server.password is None:
         return None
     manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     manager.add_password(None, server.gsp_url, server.user, server.password)
-    handler = urllib.request.HTTPDigestAuthHandler(manager)
-    fields = urllib.request.parse_keqv_list(
-        [item for item in urllib.request.parse_http_list(params) if item]
-    )
-    value = handler.get_authorization(request, fields)
-    return f"Digest {value}" if value else None
+    return _digest_header(request, manager, timeout)
 
 
 def gsp_put(
