@@ -22,10 +22,10 @@ from gerokg.errors import (
 )
 # Import the submodules that share a name with an API function first, so that a later
 # ``import gerokg.query`` cannot rebind ``gerokg.query`` to the module.
-import gerokg.explain
-import gerokg.query
-import gerokg.reason
-import gerokg.validate
+import gerokg.explain  # noqa: F401
+import gerokg.query  # noqa: F401
+import gerokg.reason  # noqa: F401
+import gerokg.validate  # noqa: F401
 from gerokg.api import build, explain, load_graph, query, reason, to_networkx, validate
 
 __all__ = [

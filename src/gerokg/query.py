@@ -391,6 +391,29 @@ def bind_query_text(query: CannedQuery, bound: dict[str, ox.NamedNode | ox.Liter
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
+def typed_value(lexical: str, datatype: str) -> Any:
+    """The Python value of a literal: int, Decimal, float or bool by XSD datatype, else the text.
+
+    >>> typed_value("3.4", "http://www.w3.org/2001/XMLSchema#decimal")
+    Decimal('3.4')
+    """
+    try:
+        if datatype in _INTEGERS:
+            return int(lexical)
+        if datatype == _XSD + "decimal":
+            return Decimal(lexical)
+        if datatype in (_XSD + "double", _XSD + "float"):
+            return float(lexical)
+        if datatype == _XSD + "boolean":
+            return lexical in ("true", "1")  # Virtuoso answers booleans as "1"
+    except (ValueError, InvalidOperation):
+        return lexical
+    return lexical
+
+
+_INTEGERS = frozenset(_XSD + t for t in ("integer", "int", "long", "nonNegativeInteger", "gYear"))
+
+
 def _py(term: Any) -> Any:
     if term is None:
         return None
@@ -399,22 +422,7 @@ def _py(term: Any) -> Any:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else ""
-        v = term.value
-        try:
-            if dt in (_XSD + "integer", _XSD + "int", _XSD + "long", _XSD + "nonNegativeInteger"):
-                return int(v)
-            if dt == _XSD + "decimal":
-                return Decimal(v)
-            if dt in (_XSD + "double", _XSD + "float"):
-                return float(v)
-            if dt == _XSD + "boolean":
-                return v in ("true", "1")
-            if dt == _XSD + "gYear":
-                return int(v)
-        except (ValueError, InvalidOperation):
-            return v
-        return v
+        return typed_value(term.value, term.datatype.value if term.datatype else "")
     return str(term)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDFS
 
 from gerokg.errors import ReasonerError
 from gerokg.rdfio import compact_iri, new_graph, parse_rdf_file

@@ -7,16 +7,14 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from gerokg.errors import GerokgError
-from gerokg.query import IRI, CannedQuery, QueryResult, bind_params, bind_query_text, load_query
+from gerokg.query import IRI, CannedQuery, QueryResult, bind_params, bind_query_text, load_query, typed_value
 
 __all__ = ["RemoteError", "publish_release", "run_remote_query"]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class RemoteError(GerokgError):
@@ -30,19 +28,7 @@ def _py_json(binding: dict[str, Any]) -> Any:
         return IRI(value)
     if kind == "bnode":
         return f"_:{value}"
-    dt = binding.get("datatype", "")
-    try:
-        if dt in (_XSD + "integer", _XSD + "int", _XSD + "long", _XSD + "nonNegativeInteger", _XSD + "gYear"):
-            return int(value)
-        if dt == _XSD + "decimal":
-            return Decimal(value)
-        if dt in (_XSD + "double", _XSD + "float"):
-            return float(value)
-        if dt == _XSD + "boolean":
-            return value in ("true", "1")
-    except (ValueError, InvalidOperation):
-        return value
-    return value
+    return typed_value(value, binding.get("datatype", ""))
 
 
 def run_remote_query(

@@ -34,7 +34,6 @@ import time
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -347,28 +346,17 @@ def prepare_store(
     """
     import pyoxigraph as ox
 
-    from gerokg.store import GerokgStore
+    from gerokg.store import open_store
 
     temporary = location is None
     path = Path(tempfile.mkdtemp(prefix="gerokg-store-")) if temporary else Path(location)  # type: ignore[arg-type]
-    path.mkdir(parents=True, exist_ok=True)
-    st = GerokgStore(path)
-    if st.is_empty():
-        if release is not None:
-            st.add_file(release)
-        else:
-            from gerokg.api import load_graph
-
-            st.add_graph(load_graph())
-        if inferred:
-            from gerokg.reason import inferred_graph
-
-            st.add_graph(inferred_graph())
+    st = open_store(release, extra=extra, location=path, inferred=inferred)
+    catalogue = ox.NamedNode(CATALOGUE_GRAPH)
+    if next(iter(st.ox.quads_for_pattern(None, None, None, catalogue)), None) is None:
         from gerokg.catalogue import catalogue_graph
 
         data = catalogue_graph().serialize(format="nt", encoding="utf-8")
-        st.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(CATALOGUE_GRAPH))
-    st.add_files(extra)
+        st.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=catalogue)
     st.ox.flush()
     n = len(st.ox)
     del st
