@@ -1,6 +1,7 @@
 """gerokg: a linked-data knowledge graph of geroconversion, mTOR, rapalogs, ageing and cancer.
 
-The public API: build the release, load it as an rdflib graph, validate, query and reason.
+The public API: build the release, load it as an rdflib graph, validate, query, reason and
+explain (causal chains with ``explain``, classifications with ``why``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ import gerokg.explain  # noqa: F401
 import gerokg.query  # noqa: F401
 import gerokg.reason  # noqa: F401
 import gerokg.validate  # noqa: F401
-from gerokg.api import build, explain, load_graph, query, reason, to_networkx, validate
+import gerokg.why  # noqa: F401
+from gerokg.api import build, explain, load_graph, query, reason, to_networkx, validate, why
 
 __all__ = [
     "BuildError",
@@ -48,4 +50,5 @@ __all__ = [
     "reason",
     "to_networkx",
     "validate",
+    "why",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from rdflib import Graph
 
-__all__ = ["build", "explain", "load_graph", "query", "reason", "to_networkx", "validate"]
+__all__ = ["build", "explain", "load_graph", "query", "reason", "to_networkx", "validate", "why"]
 
 
 def build(out_dir: str | Path = "build", review: str | Path | None = None) -> Path:
@@ -97,3 +97,16 @@ def to_networkx() -> Any:
     from gerokg.explain import to_networkx as _to_networkx
 
     return _to_networkx()
+
+
+def why(term: str, superclass: str, store: Any = None) -> Any:
+    """Why ``term`` falls under ``superclass`` (for example why everolimus is a gerosuppressant):
+    the axioms and the review's claims that entail it; see :mod:`gerokg.why`.
+
+    >>> j = why("CHEBI:68478", "GEROKG:0000051")
+    >>> [s.kind for s in j.steps]
+    ['is_a', 'restriction', 'definition']
+    """
+    from gerokg.why import why as _why
+
+    return _why(term, superclass, store)

@@ -7,7 +7,7 @@ of magnitude faster (see benchmarks/). rdflib stays the library for building and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -48,10 +48,13 @@ class GerokgStore:
     def is_empty(self) -> bool:
         return len(self.ox) == 0
 
-    def add_graph(self, graph: Graph) -> None:
-        """Bulk-load an rdflib graph (through N-Triples)."""
-        data = graph.serialize(format="nt", encoding="utf-8")
-        self.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    def add_graph(self, graph: Graph, graph_name: str | None = None) -> None:
+        """Bulk-load an rdflib graph (through N-Triples) into the default graph or a named one."""
+        # sorted lines: the store then returns solutions (and GROUP_CONCAT lists) in the same
+        # order in every process, whatever Python's hash seed
+        data = b"\n".join(sorted(graph.serialize(format="nt", encoding="utf-8").splitlines())) + b"\n"
+        target = ox.NamedNode(graph_name) if graph_name else ox.DefaultGraph()
+        self.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
 
     def add_file(self, path: str | Path) -> None:
         """Load an RDF file into the default graph.
@@ -83,6 +86,7 @@ def open_store(
     extra: Iterable[str | Path] = (),
     location: str | Path | None = None,
     inferred: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> GerokgStore:
     """Open a store holding the gerokg release.
 
@@ -92,19 +96,33 @@ def open_store(
     :param location: a folder for a persistent on-disk store; when it already holds data, the
         release is not loaded again (a restart does not re-parse)
     :param inferred: also load the reasoner's inferences (see :mod:`gerokg.reason`)
+    :param progress: called with a short message before each long step
     :returns: the store
     """
+    def step(msg: str) -> None:
+        if progress:
+            progress(msg)
+
     store = GerokgStore(location)
     if store.is_empty():
         if release is not None:
+            step(f"loading {release}")
             store.add_file(release)
         else:
             from gerokg.api import load_graph
 
+            step("assembling the release from the package's sources")
             store.add_graph(load_graph())
         if inferred:
-            from gerokg.reason import inferred_graph
+            from gerokg.reason import reason
+            from gerokg.why import INFERRED_GRAPH
 
-            store.add_graph(inferred_graph())
-    store.add_files(extra)
+            # in the default graph, so plain queries see them, and in a named graph of their
+            # own, so pages and gerokg.why can tell a conclusion from an assertion
+            conclusions = reason(progress=progress).graph
+            store.add_graph(conclusions)
+            store.add_graph(conclusions, graph_name=INFERRED_GRAPH)
+    for path in extra:
+        step(f"loading {path}")
+        store.add_file(path)
     return store
