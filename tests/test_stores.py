@@ -40,11 +40,17 @@ def remote(request, release: Path, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(name)
     ctx = oxigraph_server(tmp) if name == "oxigraph" else virtuoso_server(tmp)
     with ctx as server:
+        sent: list[tuple[int, int]] = []
         status = publish_release(
             server.gsp_url, release / "gerokg-full.nt", graph=server.graph, user=server.user,
             password=server.password, auth=server.auth or "basic",
-            graph_param="graph-uri" if name == "virtuoso" else "graph")
+            graph_param="graph-uri" if name == "virtuoso" else "graph",
+            progress=lambda done, total: sent.append((done, total)))
         assert status in (200, 201, 204)
+        # the upload reported its progress, chunk by chunk, up to the whole file
+        size = (release / "gerokg-full.nt").stat().st_size
+        assert len(sent) > 10 and sent[-1] == (size, size)
+        assert [d for d, _ in sent] == sorted(d for d, _ in sent)
         yield server
 
 

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,12 +92,14 @@ def _closure(parents: dict[str, set[str]], start: str) -> set[str]:
 def reason(
     extra: Iterable[str | Path | Graph] = (),
     graph: Graph | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ReasoningResult:
     """Classify the release (and optional extra files or graphs) with HermiT.
 
     :param extra: RDF files (any format gerokg reads) or rdflib graphs to add, e.g. a user's new
         drug
     :param graph: the graph to reason over instead of the release
+    :param progress: called with a short message before each long step
     :returns: consistency, unsatisfiable classes and the entailed class hierarchy
     :raises ReasonerError: no Java runtime, or the reasoner failed to run
     """
@@ -107,6 +109,11 @@ def reason(
             "install one, e.g. 'apt-get install default-jre-headless'")
     import owlready2
 
+    def step(msg: str) -> None:
+        if progress:
+            progress(msg)
+
+    step("assembling the release" if graph is None else "preparing the graph")
     if graph is None:
         from gerokg.api import load_graph
 
@@ -126,6 +133,7 @@ def reason(
     with tempfile.TemporaryDirectory(prefix="gerokg-reason-") as tmp:
         nt = Path(tmp) / "input.nt"
         g.serialize(destination=str(nt), format="nt", encoding="utf-8")
+        step("loading it into owlready2")
         world = owlready2.World()
         try:
             onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
@@ -134,6 +142,7 @@ def reason(
         old_cwd = os.getcwd()
         try:
             os.chdir(tmp)  # owlready2 writes temporary files to the working directory
+            step("classifying with HermiT (Java)")
             with onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
@@ -142,6 +151,7 @@ def reason(
             raise ReasonerError(f"HermiT failed to run: {str(exc)[:500]}") from None
         finally:
             os.chdir(old_cwd)
+        step("collecting the class hierarchy")
         unsat = sorted(c.iri for c in world.inconsistent_classes() if c.iri != NOTHING)
         asserted = _asserted_parents(g)
         entailed_parents: dict[str, set[str]] = {}

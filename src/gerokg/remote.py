@@ -8,6 +8,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from gerokg.errors import GerokgError
@@ -96,6 +97,7 @@ def publish_release(
     replace: bool = True,
     graph_param: str = "graph",
     timeout: float = 300.0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Upload RDF to a SPARQL 1.1 Graph Store HTTP Protocol endpoint.
 
@@ -107,6 +109,7 @@ def publish_release(
     :param replace: PUT (replace the graph) rather than POST (add to it)
     :param graph_param: the query parameter naming the graph (``graph``; Virtuoso accepts
         ``graph-uri`` too)
+    :param progress: called with (bytes sent, total bytes) as the body goes out
     :returns: the HTTP status code
     :raises RemoteError: the store refused the upload or cannot be reached
     """
@@ -118,10 +121,17 @@ def publish_release(
         body, ctype = data, "application/n-triples"
     query = urllib.parse.urlencode({graph_param: graph}) if graph else "default"
     url = f"{gsp_url}{'&' if '?' in gsp_url else '?'}{query}"
-    req = urllib.request.Request(url, data=body, method="PUT" if replace else "POST",
-                                 headers={"Content-Type": ctype})
+    payload: Any = _CountingBody(body, progress) if progress else body
+    req = urllib.request.Request(url, data=payload, method="PUT" if replace else "POST",
+                                 headers={"Content-Type": ctype, "Content-Length": str(len(body))})
     handlers: list[Any] = []
-    if user is not None:
+    if user is not None and auth != "digest" and progress:
+        # a counted body can be sent once only: authenticate up front instead of after a 401
+        import base64
+
+        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
+        req.add_unredirected_header("Authorization", f"Basic {token}")
+    elif user is not None:
         mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         mgr.add_password(None, gsp_url, user, password or "")
         if auth == "digest":
@@ -144,6 +154,20 @@ def publish_release(
         raise RemoteError(f"{gsp_url}: cannot reach the graph store: {exc}") from None
 
 
+
+
+class _CountingBody:
+    """A request body read in chunks, reporting how much has been sent."""
+
+    def __init__(self, data: bytes, progress: Callable[[int, int], None]) -> None:
+        self.data, self.sent, self.progress = data, 0, progress
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self.data) if size is None or size < 0 else min(len(self.data), self.sent + size)
+        chunk = self.data[self.sent:end]
+        self.sent = end
+        self.progress(self.sent, len(self.data))
+        return chunk
 
 
 def _digest_header(req: urllib.request.Request, mgr: Any, timeout: float) -> str | None:
