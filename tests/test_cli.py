@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,74 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+def _commands(group, prefix=()):
+    yield list(prefix)
+    for name, cmd in sorted(group.commands.items()):
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, (*prefix, name))
+        else:
+            yield [*prefix, name]
+
+
 def test_help_of_every_command_has_an_example(runner) -> None:
-    for args in ([], ["build"], ["check"], ["reason"], ["imports", "refresh"]):
+    seen = list(_commands(main))
+    assert ["docs"] in seen and ["diagram"] in seen and ["imports", "refresh"] in seen and len(seen) >= 13
+    for args in seen:
         res = runner.invoke(main, [*args, "--help"])
         assert res.exit_code == 0
-        assert "Example" in res.output, args
+        example = res.output[res.output.index("Example"):]
+        assert "gerokg " in example, args  # an example command line, not just the word
+
+
+def test_progress_lines_and_quiet(tmp_path: Path) -> None:
+    """Long steps print progress on stderr (plain lines off a terminal); --quiet silences them."""
+    runner = CliRunner()
+    res = runner.invoke(main, ["build", "--out", str(tmp_path / "a"), "--no-review"])
+    assert res.exit_code == 0, res.output
+    assert "• reading the ontology, imports and claims" in res.stderr
+    assert "• writing" in res.stderr and "• " not in res.stdout
+    res = runner.invoke(main, ["-q", "build", "--out", str(tmp_path / "b"), "--no-review"])
+    assert res.exit_code == 0 and res.stderr == ""
+
+
+def test_progress_on_a_terminal_ticks_each_step() -> None:
+    import io
+
+    from rich.console import Console
+
+    from gerokg.progress import Progress
+
+    buf = io.StringIO()
+    with Progress(console=Console(file=buf, force_terminal=True, width=100)) as p:
+        p("assembling the release")
+        p("classifying with HermiT (Java)")
+        p.advance(10, 100)
+    out = buf.getvalue()
+    assert "✓" in out and "assembling the release" in out and "classifying with HermiT (Java)" in out
+    quiet = io.StringIO()
+    with Progress(quiet=True, console=Console(file=quiet, force_terminal=True)) as p:
+        p("nothing to see")
+    assert quiet.getvalue() == ""
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (apt-get install graphviz)")
+def test_diagram_command(tmp_path) -> None:
+    out = tmp_path / "pathway.svg"
+    res = CliRunner().invoke(main, ["-q", "diagram", "--out", str(out), "--link-base", "/"])
+    assert res.exit_code == 0, res.output
+    assert b'xlink:href="/claim/C0183"' in out.read_bytes()
+    res = CliRunner().invoke(main, ["diagram", "CHEBI:68478", "--format", "dot", "--out", str(tmp_path / "e.dot")])
+    assert res.exit_code == 0 and 'id="claim-C0194"' in (tmp_path / "e.dot").read_text(encoding="utf-8")
+    res = CliRunner().invoke(main, ["diagram", "FOO:1"])
+    assert res.exit_code == 2 and "known prefix" in res.output
+
+
+def test_docs_command(tmp_path) -> None:
+    res = CliRunner().invoke(main, ["-q", "docs", "--out", str(tmp_path / "docs")])
+    assert res.exit_code == 0, res.output
+    assert "wrote 2 pages" in res.output
+    assert "gerosuppressant" in (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
+    assert "Quantitative findings" in (tmp_path / "docs" / "queries.html").read_text(encoding="utf-8")
 
 
 def test_build_writes_the_release(runner, tmp_path: Path, review_path: Path) -> None:

@@ -66,10 +66,14 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     ctx.obj["quiet"] = quiet
 
 
-def _progress(ctx: click.Context) -> Callable[[str], None] | None:
-    if ctx.find_root().params.get("quiet"):
-        return None
-    return lambda msg: click.echo(f"• {msg}", err=True)
+def _progress(ctx: click.Context) -> Any:
+    """A :class:`gerokg.progress.Progress` for this command (silent with ``--quiet``), closed
+    when the command ends."""
+    from gerokg.progress import Progress
+
+    progress = Progress(quiet=bool(ctx.find_root().params.get("quiet")))
+    ctx.call_on_close(progress.close)
+    return progress
 
 
 @main.command()
@@ -100,7 +104,12 @@ def build(ctx: click.Context, out_dir: str, review: str | None, no_review: bool,
 
 @main.group()
 def imports() -> None:
-    """Manage the import modules (ChEBI, GO, MONDO, HGNC, NCBITaxon, RO, ECO, IAO)."""
+    """Manage the import modules (ChEBI, GO, MONDO, HGNC, NCBITaxon, RO, ECO, IAO).
+
+    \b
+    Example:
+      gerokg imports refresh --refdata ../shared/refdata --check
+    """
 
 
 @imports.command("refresh")
@@ -191,9 +200,8 @@ def reason(ctx: click.Context, files: tuple[str, ...], fmt: str, only_native: bo
     from gerokg.reason import reason as run_reasoner
 
     progress = _progress(ctx)
-    if progress:
-        progress("running HermiT (owlready2) on the release" + (f" and {len(files)} file(s)" if files else ""))
-    result = run_reasoner(extra=files)
+    result = run_reasoner(extra=files, progress=progress)
+    progress.close()
     if not result.consistent:
         click.echo(result.explanation, err=True)
         sys.exit(EXIT_VIOLATIONS)
@@ -348,26 +356,39 @@ def query(name: str | None, list_: bool, params: tuple[str, ...], fmt: str, endp
 @click.option("--release", type=click.Path(exists=True, dir_okay=False), help="A release file to serve (default: the package's sources).")
 @click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help="More RDF files to serve beside the release (ChEBI, GO, ...).")
 @click.option("--store", "location", type=click.Path(file_okay=False), help="A persistent store folder: loaded once, reused on restart.")
-@click.option("--inferred", is_flag=True, help="Serve the reasoner's inferences too (needs Java).")
+@click.option("--inferred/--no-inferred", default=None,
+              help="Serve the reasoner's conclusions too, so term pages show what each term is classified as and "
+                   "why (needs Java). Default: on when Java is found.")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
 @click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1, 10_000_000), help="Rows (or triples) per answer.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
+@click.pass_context
 @_handle_errors
-def serve(host: str, port: int, release: str | None, extra: tuple[str, ...], location: str | None, inferred: bool,
-          timeout: float, max_rows: int, workers: int) -> None:
-    """Serve the release as a read-only SPARQL 1.1 endpoint, with the canned queries at /queries.
+def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: tuple[str, ...], location: str | None,
+          inferred: bool | None, timeout: float, max_rows: int, workers: int) -> None:
+    """Serve the graph: web pages to search, browse and query it, and a read-only SPARQL 1.1 endpoint.
+
+    Open the printed address in a browser: search a term, read its page (definition, classification
+    and why, every claim with quote and references), run the canned questions as forms with CSV
+    download, write SPARQL, and see the pathway picture. Programs use /sparql and /queries.
 
     \b
     Example:
       gerokg serve --port 8000 --timeout 10
       curl 'http://127.0.0.1:8000/queries/gerosuppressants?format=csv'
     """
+    from gerokg.reason import java_version
     from gerokg.server import EndpointConfig
     from gerokg.server import serve as run_server
 
+    if inferred is None:
+        inferred = java_version() is not None
+        if not inferred:
+            click.echo("note: no Java runtime found, so the reasoner's conclusions are not served "
+                       "(install Java, e.g. apt-get install default-jre-headless, for classifications)", err=True)
     cfg = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers)
     run_server(cfg, release=release, extra=extra, location=location, inferred=inferred,
-               announce=lambda m: click.echo(m, err=True))
+               announce=lambda m: click.echo(m, err=True), progress=_progress(ctx))
 
 
 @main.command()
@@ -398,14 +419,74 @@ def publish(ctx: click.Context, endpoint: str, graph: str | None, release: str |
         from gerokg.api import load_graph
         from gerokg.rdfio import serialize_graph
 
-        if progress:
-            progress("assembling the release")
+        progress("assembling the release")
         data = serialize_graph(load_graph(), "nt")
-    if progress:
-        progress(f"uploading to {endpoint}" + (f" (graph {graph})" if graph else " (default graph)"))
+    progress(f"uploading to {endpoint}" + (f" (graph {graph})" if graph else " (default graph)"))
     status = publish_release(endpoint, data, graph=graph, user=user, password=password,
-                             auth="digest" if digest else "basic", replace=not append, graph_param=graph_param)
+                             auth="digest" if digest else "basic", replace=not append, graph_param=graph_param,
+                             progress=progress.advance)
+    progress.close()
     click.echo(f"published: HTTP {status}")
+
+
+@main.command()
+@click.argument("term", required=False)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False),
+              help="File to write (default: build/pathway.svg for Figure 1, build/diagram-<CURIE>.svg for a term).")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "dot"]),
+              help="Output format (default: from the file's suffix, else svg).")
+@click.option("--link-base", help="Link edges and nodes into a web app at this path or URL ('/' gives /claim/C0183 "
+                                  "and /term/CHEBI:68478); default: the claim and term IRIs.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 3),
+              help="For a TERM: 1 draws its claims; each step more adds the claims of the terms reached.")
+@click.pass_context
+@_handle_errors
+def diagram(ctx: click.Context, term: str | None, out_path: str | None, fmt: str | None, link_base: str | None,
+            depth: int) -> None:
+    """Draw the review's Figure 1 (or the claims around TERM) from the graph, with Graphviz.
+
+    Every arrow is one claim, linked to it; dotted arrows are the ontology's is-a links and
+    definitions. SVG and PNG need Graphviz's dot (apt-get install graphviz); --format dot does not.
+
+    \b
+    Example:
+      gerokg diagram                                  # build/pathway.svg
+      gerokg diagram CHEBI:68478 --format png         # everolimus: build/diagram-CHEBI_68478.png
+      gerokg diagram --link-base / --out site/pathway.svg
+    """
+    from gerokg.diagram import write_diagram
+
+    if out_path is None:
+        stem = "pathway" if term is None else "diagram-" + "".join(c if c.isalnum() else "_" for c in term)
+        out_path = str(Path("build") / f"{stem}.{fmt or 'svg'}")
+    progress = _progress(ctx)
+    progress("drawing " + ("Figure 1" if term is None else term) + f" into {out_path}")
+    written = write_diagram(out_path, term=term, fmt=fmt, link_base=link_base, depth=depth)
+    progress.close()
+    click.echo(f"wrote {written}")
+
+
+@main.command()
+@click.option("--out", "out_dir", default="build/docs", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write the HTML pages to (index.html, queries.html).")
+@click.option("--release", type=click.Path(exists=True, dir_okay=False),
+              help="A built release file (e.g. build/gerokg-full.nt); default: the package's sources.")
+@click.pass_context
+@_handle_errors
+def docs(ctx: click.Context, out_dir: str, release: str | None) -> None:
+    """Write the HTML documentation: the ontology (pyLODE) and the query catalogue with answers.
+
+    \b
+    Example:
+      gerokg docs --out build/docs
+      xdg-open build/docs/index.html     # works offline; queries.html is the catalogue
+    """
+    from gerokg.docs import write_docs
+
+    progress = _progress(ctx)
+    paths = write_docs(out_dir, release=release, progress=progress)
+    progress.close()
+    click.echo(f"wrote {len(paths)} pages into {out_dir}: {', '.join(p.name for p in paths)}")
 
 
 @main.command()

@@ -11,10 +11,15 @@ Design:
 - Read-only on every route: SPARQL Update, Graph Store writes and form posts of updates get 403;
   ``SERVICE`` (federation, outbound requests) is refused with 400.
 
-Routes: ``/sparql`` (GET, POST form or ``application/sparql-query``), ``/queries`` (catalogue as
-JSON), ``/queries/NAME`` (run a canned query; parameters as query-string fields),
-``/queries/NAME.rq`` (its text), ``/catalogue.ttl`` (the catalogue as SHACL SPARQL executables),
-``/health``.
+API routes: ``/sparql`` (GET, POST form or ``application/sparql-query``), ``/queries`` (catalogue
+as JSON), ``/queries/NAME`` (run a canned query; parameters as query-string fields; ``download=1``
+adds Content-Disposition), ``/queries/NAME.rq`` (its text), ``/catalogue.ttl`` (the catalogue as
+SHACL SPARQL executables), ``/health``.
+
+Web pages (:mod:`gerokg.web`): ``/`` (start page), ``/search?q=``, ``/term/CURIE``, ``/claim/ID``,
+``/query`` and ``/query/NAME`` (forms with result tables and CSV download), ``/sparql`` opened by a
+browser (the SPARQL box), ``/pathway`` (Figure 1 drawn from the graph; ``/pathway.svg``,
+``/pathway.png``) and ``/diagram/CURIE.svg|png``.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -339,6 +344,7 @@ def prepare_store(
     release: str | Path | None = None,
     extra: Iterable[str | Path] = (),
     inferred: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[Path, bool, int]:
     """Make the on-disk store the endpoint serves.
 
@@ -350,7 +356,7 @@ def prepare_store(
 
     temporary = location is None
     path = Path(tempfile.mkdtemp(prefix="gerokg-store-")) if temporary else Path(location)  # type: ignore[arg-type]
-    st = open_store(release, extra=extra, location=path, inferred=inferred)
+    st = open_store(release, extra=extra, location=path, inferred=inferred, progress=progress)
     catalogue = ox.NamedNode(CATALOGUE_GRAPH)
     if next(iter(st.ox.quads_for_pattern(None, None, None, catalogue)), None) is None:
         from gerokg.catalogue import catalogue_graph
@@ -402,10 +408,11 @@ class GerokgHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, config: EndpointConfig, pool: QueryPool, triples: int) -> None:
+    def __init__(self, config: EndpointConfig, pool: QueryPool, triples: int, site: Any = None) -> None:
         self.config = config
         self.pool = pool
         self.triples = triples
+        self.site = site
         super().__init__((config.host, config.port), _Handler)
 
 
@@ -456,7 +463,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise RequestError(413, f"request body larger than {self.server.config.max_request_bytes} bytes")
         return self.rfile.read(n) if n else b""
 
-    def _run(self, text: str, fmt_key: str | None) -> None:
+    def _run(self, text: str, fmt_key: str | None, extra_headers: dict[str, str] | None = None) -> None:
         cfg = self.server.config
         form = query_form(text)
         if form == "UPDATE":
@@ -468,6 +475,7 @@ class _Handler(BaseHTTPRequestHandler):
         except QueryTimeout as exc:
             raise RequestError(503, str(exc)) from None
         headers = {"X-Result-Truncated": "true"} if truncated else {}
+        headers.update(extra_headers or {})
         if status != 200:
             self._send(status, json.dumps({"error": body.decode("utf-8", "replace"), "status": status}).encode(),
                        "application/json")
@@ -481,6 +489,8 @@ class _Handler(BaseHTTPRequestHandler):
             raise RequestError(414, "request URI too long")
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         path = url.path.rstrip("/") or "/"
+        if self.command in ("GET", "HEAD") and self._page(path, params):
+            return
         if path == "/sparql":
             self._sparql(params)
         elif path == "/queries" and self.command in ("GET", "HEAD"):
@@ -496,8 +506,6 @@ class _Handler(BaseHTTPRequestHandler):
                        "application/json")
         elif path in ("/store", "/data", "/update", "/sparql-graph-crud", "/sparql-graph-crud-auth"):
             raise RequestError(403, "read-only endpoint: graph store and update routes are refused")
-        elif path == "/" and self.command in ("GET", "HEAD"):
-            self._index()
         else:
             raise RequestError(404, f"no route {url.path!r}; see / for what this endpoint serves")
 
@@ -550,21 +558,92 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, q.text.encode(), "application/sparql-query; charset=utf-8")
             return
         q = load_query(name)
-        values = {k: v[0] for k, v in params.items() if k != "format"}
+        download = (params.get("download") or [""])[0] not in ("", "0", "false")
+        values = {k: v[0] for k, v in params.items() if k not in ("format", "download")}
         text = bind_query_text(q, bind_params(q, values))
         fmt = negotiate(self.headers.get("Accept"), (params.get("format") or [None])[0], q.form in ("CONSTRUCT", "DESCRIBE"))
-        self._run(text, fmt)
+        extension = {"csv": "csv", "tsv": "tsv", "xml": "srx", "turtle": "ttl", "ntriples": "nt",
+                     "jsonld": "jsonld", "rdfxml": "rdf"}.get(fmt or "", "json")
+        self._run(text, fmt, {"Content-Disposition": f'attachment; filename="{q.name}.{extension}"'} if download else None)
 
-    def _index(self) -> None:
-        from gerokg.query import list_queries
+    # -- web pages
+    def _wants_html(self, params: dict[str, list[str]]) -> bool:
+        """``format=html``, or no format asked and the Accept header prefers text/html."""
+        explicit = (params.get("format") or [None])[0]
+        if explicit:
+            return explicit.lower() == "html"
+        best_html, best_other = -1.0, -1.0
+        for part in (self.headers.get("Accept") or "").split(","):
+            bits = [b.strip() for b in part.split(";")]
+            q = 1.0
+            for b in bits[1:]:
+                if b.startswith("q="):
+                    with contextlib.suppress(ValueError):
+                        q = float(b[2:])
+            mime = bits[0].lower()
+            if mime in ("text/html", "application/xhtml+xml"):
+                best_html = max(best_html, q)
+            elif mime in _ACCEPT_ALIASES:
+                best_other = max(best_other, q)
+        return best_html >= 0 and best_html >= best_other
 
-        items = "".join(f'<li><a href="/queries/{q.name}?format=csv">{escape(q.title)}</a> — {escape(q.question)}</li>'
-                        for q in list_queries(include_qc=False))
-        html = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>gerokg</title></head><body>"
-                f"<h1>gerokg SPARQL endpoint</h1><p>{self.server.triples} triples, read-only. "
-                f"SPARQL 1.1 Protocol at <code>/sparql</code>; catalogue at <a href=/queries>/queries</a> and "
-                f"<a href=/catalogue.ttl>/catalogue.ttl</a>.</p><ul>{items}</ul></body></html>")
-        self._send(200, html.encode(), "text/html; charset=utf-8")
+    def _send_page(self, page: Any) -> None:
+        headers = dict(page.headers)
+        self._send(page.status, page.body, page.content_type, headers)
+
+    def _page(self, path: str, params: dict[str, list[str]]) -> bool:
+        """Serve a web page when ``path`` is one; False when it is an API route."""
+        site = self.server.site
+        if site is None:
+            return False
+        from gerokg.web import NotFound
+
+        try:
+            if path == "/":
+                page = site.home()
+            elif path == "/search":
+                page = site.search(params)
+            elif path.startswith("/term/"):
+                page = site.term(path[len("/term/"):])
+            elif path.startswith("/claim/"):
+                page = site.claim_page(path[len("/claim/"):])
+            elif path == "/query":
+                page = site.queries_page()
+            elif path.startswith("/query/"):
+                page = site.query_page(path[len("/query/"):], params)
+            elif path == "/sparql" and self._wants_html(params):
+                page = site.sparql_page((params.get("query") or [None])[0])
+            elif path == "/pathway":
+                page = site.pathway_page()
+            elif path in ("/pathway.svg", "/pathway.png") or (
+                    path.startswith("/diagram/") and path.endswith((".svg", ".png"))):
+                fmt = path.rsplit(".", 1)[1]
+                term = None
+                if path.startswith("/diagram/"):
+                    from gerokg.web import resolve_term
+
+                    term = resolve_term(urllib.parse.unquote(path[len("/diagram/"):-4]))
+                data = site.diagram_bytes(term, fmt)
+                self._send(200, data, "image/svg+xml" if fmt == "svg" else "image/png",
+                           {"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff",
+                            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+                return True
+            elif path == "/static/gerokg.css":
+                from importlib.resources import files
+
+                css = files("gerokg").joinpath("static/gerokg.css").read_bytes()
+                self._send(200, css, "text/css; charset=utf-8", {"Cache-Control": "max-age=3600"})
+                return True
+            else:
+                return False
+        except NotFound as exc:
+            page = site.error_page(404, str(exc))
+        except RequestError as exc:
+            page = site.error_page(exc.status, exc.message)
+        except GerokgError as exc:
+            page = site.error_page(400, str(exc))
+        self._send_page(page)
+        return True
 
     def _handle(self) -> None:
         try:
@@ -606,6 +685,7 @@ class ServerHandle:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.httpd.pool.close()
+        self.httpd.site = None
         self.thread.join(10)
         if self.temporary:
             shutil.rmtree(self.store_path, ignore_errors=True)
@@ -617,12 +697,27 @@ def start_server(
     extra: Iterable[str | Path] = (),
     location: str | Path | None = None,
     inferred: bool = False,
+    web: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> ServerHandle:
-    """Start the endpoint in a background thread and return a handle to stop it."""
-    path, temporary, n = prepare_store(location, release, extra, inferred)
+    """Start the endpoint in a background thread and return a handle to stop it.
+
+    :param web: also serve the web pages (search, term pages, query forms, SPARQL box, pathway)
+    """
+    path, temporary, n = prepare_store(location, release, extra, inferred, progress)
+    if progress:
+        progress(f"starting {config.workers} query worker(s)")
     pool = QueryPool(path, config.workers)
+    site = None
+    if web:
+        import pyoxigraph as ox
+
+        from gerokg.web import Site
+
+        site = Site(ox.Store.read_only(str(path)), pool.run, timeout=config.timeout, max_rows=config.max_rows,
+                    triples=n)
     try:
-        httpd = GerokgHTTPServer(config, pool, n)
+        httpd = GerokgHTTPServer(config, pool, n, site)
     except OSError:
         pool.close()
         raise
@@ -639,9 +734,12 @@ def serve(
     location: str | Path | None = None,
     inferred: bool = False,
     announce: Any = print,
+    progress: Any = None,
 ) -> None:
     """Run the endpoint until SIGTERM or Ctrl-C; stop cleanly (workers ended, temp store removed)."""
-    handle = start_server(config, release, extra, location, inferred)
+    handle = start_server(config, release, extra, location, inferred, progress=progress)
+    if progress is not None and hasattr(progress, "close"):
+        progress.close()
     stop = threading.Event()
 
     def _signal(_sig: int, _frame: Any) -> None:
@@ -650,8 +748,9 @@ def serve(
     old_term = signal.signal(signal.SIGTERM, _signal)
     old_int = signal.signal(signal.SIGINT, _signal)
     try:
-        announce(f"gerokg endpoint on {handle.url}/ (SPARQL: {handle.url}/sparql, {handle.httpd.triples} triples, "
-                 f"read-only, timeout {config.timeout:g} s, at most {config.max_rows} rows); Ctrl-C to stop")
+        announce(f"gerokg on {handle.url}/ : open it in a browser to search, browse and query "
+                 f"(SPARQL endpoint: {handle.url}/sparql; {handle.httpd.triples} triples, read-only, "
+                 f"timeout {config.timeout:g} s, at most {config.max_rows} rows); Ctrl-C to stop")
         while not stop.wait(0.5):
             pass
     finally:

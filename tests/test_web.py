@@ -1,0 +1,285 @@
+"""The web pages of gerokg serve, over HTTP (the browser tests walk the same pages in Chromium)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import markupsafe
+import pytest
+
+from gerokg.query import list_queries
+from gerokg.reason import java_version
+
+pytestmark = pytest.mark.server
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+HAVE_JAVA = java_version() is not None
+HOSTILE = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix oio: <http://www.geneontology.org/formats/oboInOwl#> .
+<https://w3id.org/gerokg/GEROKG_9999990> a owl:Class ;
+    rdfs:label "<script>alert('label')</script> zebrafish" ;
+    oio:hasExactSynonym "\\"><img src=x onerror=alert(1)>" ;
+    <http://purl.obolibrary.org/obo/IAO_0000115> "<b>bold</b> & <i>definition</i>" ;
+    rdfs:subClassOf <http://purl.obolibrary.org/obo/CHEBI_68478> .
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from gerokg.server import EndpointConfig, start_server
+
+    extra = tmp_path_factory.mktemp("web") / "hostile.ttl"
+    extra.write_text(HOSTILE, encoding="utf-8")
+    handle = start_server(EndpointConfig(port=0, timeout=20), extra=[extra], inferred=HAVE_JAVA)
+    try:
+        yield handle.url
+    finally:
+        handle.stop()
+
+
+def get(url: str, accept: str = BROWSER_ACCEPT) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(url, headers={"Accept": accept})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(req, timeout=60) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def text_of(body: bytes) -> str:
+    """The page's visible text, tags removed, entities decoded, spaces collapsed."""
+    s = body.decode("utf-8")
+    s = re.sub(r"<svg.*?</svg>", " ", s, flags=re.S)
+    s = re.sub(r"<[^>]+>", " ", s)
+    return " ".join(html.unescape(s).split())
+
+
+def test_home_page_lists_every_competency_question(site: str) -> None:
+    status, headers, body = get(site + "/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    page = body.decode()
+    for q in list_queries(include_qc=False):
+        assert f'href="/query/{q.name}"' in page
+    assert "289 claims" in text_of(body)
+    # nothing is loaded from another site: no CDN, no web fonts, no scripts
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', page)
+    assert "<script" not in page
+
+
+def test_search_by_label_and_by_synonym(site: str) -> None:
+    _, _, body = get(site + "/search?q=everolimus")
+    hits = re.findall(r'<li><a href="(/term/[^"]+)">([^<]+)</a>', body.decode())
+    assert hits[0] == ("/term/CHEBI:68478", "everolimus")
+    # a synonym finds the native term, and the page says which synonym matched
+    _, _, body = get(site + "/search?q=suppression%20of%20geroconversion")
+    text = text_of(body)
+    assert 'synonym “suppression of geroconversion”' in text
+    hits = re.findall(r'<li><a href="(/term/[^"]+)">([^<]+)</a>', body.decode())
+    assert hits[0][1] == "negative regulation of geroconversion"
+    # exact label before partial matches
+    _, _, body = get(site + "/search?q=mTOR%20inhibitor")
+    hits = re.findall(r'<li><a href="(/term/[^"]+)">([^<]+)</a>', body.decode())
+    assert hits[0] == ("/term/CHEBI:68481", "mTOR inhibitor")
+    assert hits.index(("/term/GEROKG:0000053", "mTOR signaling inhibitor")) < hits.index(
+        ("/term/GEROKG:0000052", "mTORC1 inhibitor"))  # all words match, but not as one phrase
+
+
+def test_search_edge_cases(site: str) -> None:
+    status, _, body = get(site + "/search?q=")
+    assert status == 200 and "match" not in text_of(body)
+    status, _, body = get(site + "/search?q=" + "x" * 201)
+    assert status == 400 and "at most 200 characters" in text_of(body)
+    _, _, body = get(site + "/search?q=C0197")
+    assert 'href="/claim/C0197"' in body.decode()
+    _, _, body = get(site + "/search?q=qwertyuiop")
+    assert "0 terms match" in text_of(body)
+
+
+@pytest.mark.skipif(not HAVE_JAVA, reason="the classification needs Java (HermiT)")
+def test_term_page_says_why_everolimus_is_a_gerosuppressant(site: str) -> None:
+    status, _, body = get(site + "/term/CHEBI:68478")
+    assert status == 200
+    page = body.decode()
+    text = text_of(body)
+    assert "everolimus CHEBI:68478" in text
+    assert "https://www.ebi.ac.uk/chebi/searchId.do?chebiId=CHEBI:68478" in page
+    block = page[page.index('id="classified-h"'):page.index('id="claims-h"')]
+    items = re.split(r'<li class="inferred">', block)[1:]
+    gero = next(i for i in items if '<summary><a href="/term/GEROKG:0000051">gerosuppressant</a>' in i)
+    why = text_of(gero.encode())
+    assert "every everolimus capable of some negative regulation of geroconversion" in why
+    assert ("C0197 : rapamycin and other rapalogs (e.g., everolimus) inhibit the mTOr com-plex 1 (mTOrC1) "
+            "and suppress such a geroconversion. no reference cited") in why
+    assert "gerosuppressant is defined as chemical entity and ( capable of some negative regulation of geroconversion )" in why
+    # every native class it falls under is listed
+    for label in ("gerosuppressant", "mTORC1 inhibitor", "mTOR signaling inhibitor", "cancer-preventive agent",
+                  "gerosuppressor"):
+        assert f">{label}</a>" in block
+    # the claims, with quote and references (C0045 cites reference 19)
+    assert text.count("as subject") + text.count("as object") == 12
+    assert ("C0045 negative statement negated as subject everolimus increases incidence of cancer "
+            "“rapamycin and everolimus not only do not increase cancer incidence in transplant recipients” "
+            "refs 19") in text
+
+
+def test_term_page_of_a_native_term_shows_definition_source_and_children(site: str) -> None:
+    status, _, body = get(site + "/term/GEROKG:0000054")  # rapalog
+    assert status == 200
+    text = text_of(body)
+    assert "rapalog GEROKG:0000054" in text
+    assert ("Rapamycin (sirolimus) or one of its analogs, such as everolimus, temsirolimus and deforolimus "
+            "(ridaforolimus), which share mTOR complex 1 as their only target and therefore exert almost "
+            "identical effects.") in text
+    assert "“Rapamycin (sirolimus or Rapamune®) and its analogs such as everolimus" in text
+    children = text[text.index("Subclasses (asserted)"):]
+    for child in ("everolimus", "sirolimus", "Temsirolimus", "ridaforolimus"):
+        assert child in children
+    assert "is small molecule inhibitor of some TORC1 signaling" in text
+
+
+def test_claim_page(site: str) -> None:
+    status, _, body = get(site + "/claim/C0204")
+    assert status == 200
+    text = text_of(body)
+    assert "Claim C0204" in text
+    assert "refs 118" in text and "Mus musculus" in text and "by more than 30%" in text
+
+
+def test_hostile_labels_are_escaped_everywhere(site: str) -> None:
+    for path in ("/search?q=zebrafish", "/term/GEROKG:9999990", "/search?q=onerror"):
+        status, _, body = get(site + path)
+        page = body.decode()
+        assert status == 200, path
+        assert "<script>alert" not in page and "<img src=x" not in page and "<b>bold</b>" not in page
+    _, _, body = get(site + "/term/GEROKG:9999990")
+    assert "&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt; zebrafish" in body.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;i&gt;definition&lt;/i&gt;" in body.decode()
+
+
+@pytest.mark.parametrize("path, needle", [
+    ("/term/NOPE:1", "not a CURIE gerokg knows"),
+    ("/term/CHEBI:999999999", "CHEBI:999999999 is not in this graph"),
+    ("/claim/C9999", "no claim gkc:C9999"),
+    ("/claim/DROP", "not a claim id"),
+    ("/query/no-such-query", "no canned query named"),
+])
+def test_missing_pages_are_404_with_a_reason(site: str, path: str, needle: str) -> None:
+    status, headers, body = get(site + path)
+    assert status == 404 and headers["Content-Type"].startswith("text/html")
+    assert needle in text_of(body)
+
+
+@pytest.mark.parametrize("query", list_queries(include_qc=False), ids=lambda q: q.name)
+def test_every_query_form_renders_its_answer(site: str, query) -> None:
+    status, _, body = get(site + f"/query/{query.name}")
+    assert status == 200
+    page = body.decode()
+    assert f'<form class="query-form" action="/query/{query.name}"' in page
+    for p in query.params:
+        assert f'<label for="p-{p.name}">' in page
+    # the page shows every row of the endpoint's own answer, each value in a cell
+    if query.form == "SELECT":
+        _, _, raw = get(site + f"/queries/{query.name}?format=json", accept="*/*")
+        bindings = json.loads(raw)["results"]["bindings"]
+        rows = re.search(r"<caption>[^<]*\((\d+) rows?\)</caption>", page)
+        if bindings:
+            assert rows and int(rows.group(1)) == len(bindings)
+            assert page.count("<tr><td>") == len(bindings)
+            first = bindings[0]
+            for var, term in first.items():
+                if term["type"] == "literal":
+                    assert str(markupsafe.escape(term["value"])) in page
+        else:
+            assert "No results." in page
+
+
+def test_query_form_with_parameter_and_csv_download(site: str) -> None:
+    status, _, body = get(site + "/query/quantitative-findings?organism=NCBITaxon%3A10090")
+    assert status == 200
+    text = text_of(body)
+    assert "(4 rows)" in text and text.count("Mus musculus") >= 4
+    # the site's search box stays empty on other pages
+    assert 'id="site-q" name="q" type="search" placeholder="Search a term, e.g. everolimus" value=""' in body.decode()
+    link = re.search(r'href="([^"]+)" download="quantitative-findings.csv"', body.decode())
+    assert link
+    status, headers, csv_body = get(site + html.unescape(link.group(1)), accept="*/*")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    assert headers["Content-Disposition"] == 'attachment; filename="quantitative-findings.csv"'
+    lines = csv_body.decode().splitlines()
+    assert len(lines) == 5 and lines[0].startswith("claim,subjectLabel")
+
+
+def test_query_form_rejects_a_bad_parameter_in_the_page(site: str) -> None:
+    status, _, body = get(site + "/query/quantitative-findings?organism=%3Cbad%3E")
+    assert status == 400
+    assert "organism" in text_of(body)
+    assert "<table" not in body.decode()
+
+
+def test_sparql_box_and_content_negotiation(site: str) -> None:
+    q = "SELECT ?year WHERE { ?c <https://w3id.org/gerokg/schema/year> ?year } ORDER BY ?year"
+    url = site + "/sparql?" + urllib.parse.urlencode({"query": q})
+    # a browser gets the page, a SPARQL client gets results
+    status, headers, body = get(url)
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert re.findall(r"<td>(\d{4})</td>", body.decode()) == ["1999", "2010"]
+    status, headers, body = get(url, accept="application/sparql-results+json")
+    assert headers["Content-Type"].startswith("application/sparql-results+json")
+    assert [b["year"]["value"] for b in json.loads(body)["results"]["bindings"]] == ["1999", "2010"]
+    status, headers, body = get(url + "&format=json")
+    assert headers["Content-Type"].startswith("application/sparql-results+json")
+    # long answers: the page shows the first 1000 rows and says so; the CSV link has them all
+    big = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 1500"
+    status, _, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": big}))
+    assert "(1500 rows; the first 1000 are shown, the download has all)" in body.decode()
+    assert body.decode().count("<tr><td>") == 1000
+    # the empty box
+    status, _, body = get(site + "/sparql")
+    assert status == 200 and '<textarea id="sparql-text" name="query"' in body.decode()
+    # updates and SERVICE are refused in the page too
+    status, _, body = get(site + "/sparql?format=html&query=" + urllib.parse.quote("DELETE WHERE { ?s ?p ?o }"))
+    assert status == 403 and "read-only" in text_of(body)
+    status, _, body = get(site + "/sparql?format=html&query=" + urllib.parse.quote(
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"))
+    assert status == 400 and "SERVICE" in text_of(body)
+    status, _, body = get(site + "/sparql?format=html&query=SELEKT")
+    assert status == 400 and "syntax" in text_of(body).lower()
+
+
+def test_pathway_picture(site: str) -> None:
+    import shutil
+
+    if not shutil.which("dot"):
+        pytest.skip("needs Graphviz (dot)")
+    status, _, body = get(site + "/pathway")
+    assert status == 200
+    page = body.decode()
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    for claim in ("C0183", "C0188", "C0191", "C0197"):
+        assert f'href="/claim/{claim}"' in svg
+    assert "18 claims" in text_of(body).replace("(18)", "18 claims")
+    status, headers, data = get(site + "/pathway.svg", accept="*/*")
+    assert headers["Content-Type"] == "image/svg+xml" and data.lstrip().startswith(b"<?xml")
+    status, headers, data = get(site + "/pathway.png", accept="*/*")
+    assert headers["Content-Type"] == "image/png" and data.startswith(b"\x89PNG\r\n\x1a\n")
+    status, headers, data = get(site + "/diagram/CHEBI:68478.svg", accept="*/*")
+    assert status == 200 and b'/claim/C0197' in data
+    status, _, _ = get(site + "/diagram/NOPE:1.svg", accept="*/*")
+    assert status == 404
+
+
+def test_static_css(site: str) -> None:
+    status, headers, body = get(site + "/static/gerokg.css", accept="text/css")
+    assert status == 200 and headers["Content-Type"].startswith("text/css")
+    assert b"url(" not in body and b"@import" not in body  # nothing fetched from elsewhere
