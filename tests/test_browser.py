@@ -248,3 +248,24 @@ def test_sparql_box(site: str, browser: Any) -> None:
     # an update is refused, and the page says so
     browser.get(site + "/sparql?format=html&query=" + "INSERT%20DATA%20%7B%3Ca%3E%20%3Cb%3E%20%3Cc%3E%7D")
     assert "read-only" in browser.find_element(By.CSS_SELECTOR, "p.error").text
+
+
+AXE = Path(__file__).parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+A11Y_PAGES = ["/", "/search?q=everolimus", "/term/CHEBI:68478", "/term/GEROKG:0000054", "/claim/C0204", "/query",
+              "/query/quantitative-findings?organism=NCBITaxon:10090", "/sparql", "/pathway", "/term/NOPE:1"]
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="needs axe-core: npm ci --prefix tests/a11y (.ci/run does it)")
+@pytest.mark.parametrize("path", A11Y_PAGES)
+def test_pages_pass_the_axe_accessibility_rules(site: str, browser: Any, path: str) -> None:
+    """axe-core's WCAG 2.1 A and AA rules (contrast, names, landmarks, headings, tables, ...)."""
+    browser.get(site + path)
+    browser.set_script_timeout(120)
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    violations = browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+          .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact,
+                                                  nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))
+          .catch(e => done([{id: 'axe-error', impact: String(e), nodes: []}]));""")
+    assert violations == [], path

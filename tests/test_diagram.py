@@ -154,8 +154,14 @@ def test_rapalogs_inhibit_torc1_with_a_tee(fig) -> None:
         assert "is small molecule inhibitor of" in a["label"]
     # rapalogs suppress geroconversion: capable of a process defined as negatively regulating it
     defined = [(s, o, a) for s, o, a in _edges(fig) if a["id"].startswith("def-")]
-    assert [(s, o) for s, o, _ in defined] == [("GEROKG:0000002", "GEROKG:0000001")]
-    assert defined[0][2]["arrowhead"] == "tee" and defined[0][2]["style"] == "dotted"
+    assert [(s, o) for s, o, _ in defined] == [("GEROKG:0000001", "GO:0090398"),
+                                               ("GEROKG:0000002", "GEROKG:0000001"),
+                                               ("GEROKG:0000009", "GO:0031929")]
+    # part-whole axioms: geroconversion is part of cellular senescence, and PI3K/mTOR signaling
+    # has part TOR signaling, which joins the growth-signal half of the figure to the mTOR half
+    assert "part of (ontology)" in defined[0][2]["label"]
+    assert "has part (ontology)" in defined[2][2]["label"]
+    assert defined[1][2]["arrowhead"] == "tee" and defined[1][2]["style"] == "dotted"
 
 
 def test_every_edge_is_linked_to_its_claim_or_term(fig) -> None:

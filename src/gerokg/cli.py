@@ -445,8 +445,8 @@ def diagram(ctx: click.Context, term: str | None, out_path: str | None, fmt: str
             depth: int) -> None:
     """Draw the review's Figure 1 (or the claims around TERM) from the graph, with Graphviz.
 
-    Every arrow is one claim, linked to it; dotted arrows are the ontology's is-a links and
-    definitions. SVG and PNG need Graphviz's dot (apt-get install graphviz); --format dot does not.
+    Every arrow is one claim, linked to it; dotted arrows are the ontology's is-a links,
+    definitions and part-whole axioms. SVG and PNG need Graphviz's dot (apt-get install graphviz); --format dot does not.
 
     \b
     Example:

@@ -111,7 +111,7 @@ EDGE_STYLES: dict[str, dict[str, str]] = {
     "is_a": {"color": "#6B6B6B", "fontcolor": "#5E5E5E", "style": "dotted", "arrowhead": "onormal",
              "legend": "ontology: is a (not a claim)"},
     "definition": {"color": "#6B6B6B", "fontcolor": "#5E5E5E", "style": "dotted", "arrowhead": "normal",
-                   "legend": "ontology: logical definition (not a claim; tee if decreasing)"},
+                   "legend": "ontology: logical definition or class axiom (not a claim; tee if decreasing)"},
 }
 
 #: node styles by kind of term: shape, fill (text on it >= 4.5:1), legend text
@@ -129,6 +129,7 @@ _BUILTIN_LABELS = {RDFS_NS + "subClassOf": "is a"}  # W3C vocabulary the ontolog
 _CATEGORY_BY_PREFIX = {"CHEBI": "chemical", "GO": "process", "MONDO": "disease", "HGNC": "gene"}
 _LABEL = ox.NamedNode(RDFS_NS + "label")
 _SUBCLASS = ox.NamedNode(RDFS_NS + "subClassOf")
+_PART_WHOLE = ("http://purl.obolibrary.org/obo/BFO_0000050", "http://purl.obolibrary.org/obo/BFO_0000051")
 _EQUIVALENT = ox.NamedNode(OWL_NS + "equivalentClass")
 _INTERSECTION = ox.NamedNode(OWL_NS + "intersectionOf")
 _ON_PROPERTY = ox.NamedNode(OWL_NS + "onProperty")
@@ -270,6 +271,21 @@ class _Reader:
                 if p is not None and d is not None and isinstance(p.object, ox.NamedNode) \
                         and isinstance(d.object, ox.NamedNode):
                     out.append((p.object.value, d.object.value))
+        return sorted(set(out))
+
+    def restrictions(self, iri: str) -> list[tuple[str, str]]:
+        """(property, filler) of the term's part-whole SubClassOf someValuesFrom axioms (PI3K/mTOR
+        signaling has part some TOR signaling): the structure that joins pathways. Causal and
+        regulatory axioms are left out; the claims behind them are what the picture draws."""
+        out = []
+        for r in _objects(self.st, iri, _SUBCLASS):
+            if not isinstance(r, ox.BlankNode):
+                continue
+            p = next(iter(self.st.quads_for_pattern(r, _ON_PROPERTY, None)), None)
+            d = next(iter(self.st.quads_for_pattern(r, _SOME, None)), None)
+            if p is not None and d is not None and isinstance(p.object, ox.NamedNode) \
+                    and isinstance(d.object, ox.NamedNode) and p.object.value in _PART_WHOLE:
+                out.append((p.object.value, d.object.value))
         return sorted(set(out))
 
     def category(self, iri: str) -> str:
@@ -438,7 +454,7 @@ def _context_edge(e: _Context, reader: _Reader, base: str | None) -> str:
         text = "is a"
         arrowhead = st["arrowhead"]
     else:
-        text = f"{reader.label(e.relation)} (definition)"
+        text = f"{reader.label(e.relation)} (ontology)"
         arrowhead = "tee" if SIGNS.get(e.relation, 0) < 0 else st["arrowhead"]
     tip = f"ontology: {reader.label(e.source)} \u2014 {text} \u2192 {reader.label(e.target)}"
     ident = "-".join(["isa" if e.style == "is_a" else "def", _xml_id(compact_iri(e.source)),
@@ -493,7 +509,7 @@ def _context(nodes: set[str], claims: list[DiagramClaim], reader: _Reader) -> li
         for sup in reader.superclasses(n):
             if sup in nodes and sup != n and (n, RDFS_NS + "subClassOf", sup) not in drawn:
                 out.append(_Context(n, sup, RDFS_NS + "subClassOf", "is_a"))
-        for p, d in reader.definitions(n):
+        for p, d in reader.definitions(n) + reader.restrictions(n):
             if d in nodes and d != n and (n, p, d) not in drawn:
                 out.append(_Context(n, d, p, "definition"))
     return sorted(set(out), key=lambda e: (e.style, e.source, e.target, e.relation))
@@ -520,7 +536,7 @@ def _dot(title: str, claims: list[DiagramClaim], reader: _Reader, link_base: str
     nodes = {c.subject for c in claims} | {c.object for c in claims} | set(extra_nodes)
     ctx = _context(nodes, claims, reader) if context else []
     subtitle = (f"{len(claims)} claim{'s' if len(claims) != 1 else ''} of the review, one arrow each, linked to its claim"
-                + ("; dotted: the ontology's is-a links and definitions" if ctx else ""))
+                + ("; dotted: the ontology's is-a links, definitions and part-whole axioms" if ctx else ""))
     lines = [
         "digraph gerokg {",
         f'  graph [rankdir="{rankdir}" label="{_lines([title, subtitle])}" labelloc="t" fontname="{_FONT}" fontsize="16" '
@@ -551,7 +567,8 @@ def figure_dot(store: Any = None, link_base: str | None = None, context: bool = 
     :param store: a :class:`gerokg.store.GerokgStore` (default: the release, assembled in memory)
     :param link_base: ``None`` links edges and nodes to the claim and term IRIs; ``"/"`` (or any
         path or URL) links them into the web app: ``/claim/C0183``, ``/term/CHEBI:68478``
-    :param context: also draw the *is a* links and logical definitions between drawn terms
+    :param context: also draw the *is a* links, logical definitions and part-whole axioms
+        between drawn terms
     :param legend: draw the legend cluster
     :param exclude_kinds: claim kinds to leave out (by default the open questions)
     :returns: the DOT text
@@ -577,7 +594,8 @@ def neighbourhood_dot(term: str, store: Any = None, depth: int = 1, link_base: s
     :param depth: 1 draws the term's own claims; each further step adds the claims of every term
         reached (1 to 3)
     :param link_base: see :func:`figure_dot`
-    :param context: also draw *is a* links and logical definitions between drawn terms, and the
+    :param context: also draw *is a* links, logical definitions and part-whole axioms between
+        drawn terms, and the
         term's direct super- and subclasses that some claim mentions
     :param legend: draw the legend cluster
     :param exclude_kinds: claim kinds to leave out (by default the open questions)
