@@ -283,3 +283,28 @@ def test_static_css(site: str) -> None:
     status, headers, body = get(site + "/static/gerokg.css", accept="text/css")
     assert status == 200 and headers["Content-Type"].startswith("text/css")
     assert b"url(" not in body and b"@import" not in body  # nothing fetched from elsewhere
+
+
+def test_search_ranking_on_a_small_store() -> None:
+    """The ranking rules, on a store made for the purpose (no server needed)."""
+    import pyoxigraph as ox
+
+    from gerokg.web import Site
+
+    st = ox.Store()
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    exact = ox.NamedNode("http://www.geneontology.org/formats/oboInOwl#hasExactSynonym")
+    rows = [("A", label, "kinase"), ("B", label, "protein kinase"), ("C", label, "kinase inhibitor"),
+            ("D", label, "Multi-line\nkinase\tlabel"), ("E", exact, "kinase"), ("E", label, "enzyme E"),
+            ("F", label, "tyrosine-protein kinase activity"), ("G", label, "kinases")]
+    for s, p, o in rows:
+        st.add(ox.Quad(ox.NamedNode("http://example.org/" + s), p, ox.Literal(o)))
+    site = Site(st, lambda *a: (200, b"", "", False))
+    hits = [h.iri.rsplit("/", 1)[1] for h in site.search_terms("KINASE")]
+    # exact label, exact synonym, prefixes (shortest first), word starts, anywhere
+    assert hits == ["A", "E", "G", "C", "B", "D", "F"]
+    assert [h.iri.rsplit("/", 1)[1] for h in site.search_terms("multi-line kinase label")] == ["D"]
+    assert [h.iri.rsplit("/", 1)[1] for h in site.search_terms("protein kinase")] == ["B", "F"]
+    assert [h.iri.rsplit("/", 1)[1] for h in site.search_terms("tyrosine activity")] == ["F"]
+    assert site.search_terms("   ") == []
+    assert [h.iri.rsplit("/", 1)[1] for h in site.search_terms("kinase", cap=2)][:2] == ["A", "E"]

@@ -420,6 +420,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: GerokgHTTPServer
     server_version = f"gerokg/{__version__}"
     protocol_version = "HTTP/1.1"
+    # headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the
+    # client's delayed ACK hold each small answer on a keep-alive connection for ~40 ms
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         return
