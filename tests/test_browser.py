@@ -41,14 +41,39 @@ ARTIFACTS = Path(os.environ.get("GEROKG_ARTIFACTS", Path(__file__).parent / "art
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    from gerokg.reason import java_version
-    from gerokg.server import EndpointConfig, start_server
+    """``gerokg serve`` as a new user runs it (with the reasoner when Java is here), on a free
+    port; the test opens the address the command prints, and stops it with SIGTERM."""
+    import queue
+    import re
+    import signal
+    import subprocess
+    import sys
+    import threading
 
-    handle = start_server(EndpointConfig(host="127.0.0.1", port=0, timeout=20), inferred=java_version() is not None)
+    proc = subprocess.Popen([sys.executable, "-m", "gerokg", "serve", "--port", "0", "--timeout", "20"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()  # type: ignore[union-attr]
+    seen, url = [], None
+    deadline = time.monotonic() + 180
+    while url is None and time.monotonic() < deadline and proc.poll() is None:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            continue
+        seen.append(line)
+        m = re.search(r"gerokg on (http://127\.0\.0\.1:\d+)/ ", line)
+        url = m.group(1) if m else None
     try:
-        yield handle.url
+        assert url, "gerokg serve printed no address:\n" + "".join(seen)
+        yield url
     finally:
-        handle.stop()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
 
 
 @pytest.fixture(scope="module")
