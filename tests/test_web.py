@@ -239,6 +239,9 @@ def test_sparql_box_and_content_negotiation(site: str) -> None:
     assert [b["year"]["value"] for b in json.loads(body)["results"]["bindings"]] == ["1999", "2010"]
     status, headers, body = get(url + "&format=json")
     assert headers["Content-Type"].startswith("application/sparql-results+json")
+    # a client accepting both equally gets data
+    status, headers, body = get(url, accept="text/html, application/sparql-results+json")
+    assert headers["Content-Type"].startswith("application/sparql-results+json")
     # long answers: the page shows the first 1000 rows and says so; the CSV link has them all
     big = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 1500"
     status, _, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": big}))
@@ -277,6 +280,8 @@ def test_pathway_picture(site: str) -> None:
     assert status == 200 and b'/claim/C0197' in data
     status, _, _ = get(site + "/diagram/NOPE:1.svg", accept="*/*")
     assert status == 404
+    status, _, body = get(site + "/diagram/CHEBI:999999999.svg", accept="*/*")
+    assert status == 404 and "CHEBI_999999999" in text_of(body)
 
 
 def test_static_css(site: str) -> None:

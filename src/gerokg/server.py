@@ -571,7 +571,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- web pages
     def _wants_html(self, params: dict[str, list[str]]) -> bool:
-        """``format=html``, or no format asked and the Accept header prefers text/html."""
+        """``format=html``, or no format asked and the Accept header prefers text/html to every
+        result format it lists (browsers list text/html first)."""
         explicit = (params.get("format") or [None])[0]
         if explicit:
             return explicit.lower() == "html"
@@ -588,7 +589,8 @@ class _Handler(BaseHTTPRequestHandler):
                 best_html = max(best_html, q)
             elif mime in _ACCEPT_ALIASES:
                 best_other = max(best_other, q)
-        return best_html >= 0 and best_html >= best_other
+        # a tie goes to the data: a SPARQL client that also accepts HTML wants results
+        return best_html > 0 and best_html > best_other
 
     def _send_page(self, page: Any) -> None:
         headers = dict(page.headers)
@@ -639,7 +641,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return True
             else:
                 return False
-        except NotFound as exc:
+        except (NotFound, LookupError) as exc:  # LookupError: a term the store does not hold
             page = site.error_page(404, str(exc))
         except RequestError as exc:
             page = site.error_page(exc.status, exc.message)
