@@ -277,7 +277,8 @@ def test_sparql_box(site: str, browser: Any) -> None:
 
 AXE = Path(__file__).parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 A11Y_PAGES = ["/", "/search?q=everolimus", "/term/CHEBI:68478", "/term/GEROKG:0000054", "/claim/C0204", "/query",
-              "/query/quantitative-findings?organism=NCBITaxon:10090", "/sparql", "/pathway", "/term/NOPE:1"]
+              "/query/quantitative-findings?organism=NCBITaxon:10090", "/sparql", "/pathway", "/term/NOPE:1",
+              "/docs/", "/docs/queries.html"]
 
 
 @pytest.mark.skipif(not AXE.is_file(), reason="needs axe-core: npm ci --prefix tests/a11y (.ci/run does it)")

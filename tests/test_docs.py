@@ -160,7 +160,7 @@ def test_catalogue_lists_every_competency_query(docs) -> None:
         section = _section(page, q.name)
         assert html.escape(q.title) in section
         assert html.escape(q.question) in section
-        assert f"<pre><code>{html.escape(q.text)}</code></pre>" in section
+        assert f"<pre tabindex='0'><code>{html.escape(q.text)}</code></pre>" in section
         for p in q.params:
             assert f"<code>{html.escape(p.name)}</code>" in section
     for q in list_queries(include_qc=True):

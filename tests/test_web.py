@@ -45,9 +45,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         handle.stop()
 
 
-def get(url: str, accept: str = BROWSER_ACCEPT) -> tuple[int, dict[str, str], bytes]:
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def get(url: str, accept: str = BROWSER_ACCEPT, follow: bool = True) -> tuple[int, dict[str, str], bytes]:
     req = urllib.request.Request(url, headers={"Accept": accept})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    handlers: list = [urllib.request.ProxyHandler({})] + ([] if follow else [_NoRedirect()])
+    opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(req, timeout=60) as resp:
             return resp.status, dict(resp.headers), resp.read()
@@ -335,3 +341,40 @@ def test_attack_strings_through_every_web_form(site: str) -> None:
             page = body.decode("utf-8")
             # the page's own markup has no script, img or iframe; the attack's must not appear
             assert not raw_markup.search(page.replace("<svg", "<graphviz-svg")), (path, attack)
+
+
+def test_every_labelled_term_has_a_page(site: str, store) -> None:
+    """Every IRI with a label in the release (classes, properties, claims, sections, quantities)
+    opens a page."""
+    import pyoxigraph as ox
+
+    from gerokg.web import term_href
+
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    iris = sorted({q.subject.value for q in store.ox.quads_for_pattern(None, label, None)
+                   if isinstance(q.subject, ox.NamedNode)})
+    assert len(iris) > 1000
+    failed = []
+    for iri in iris:
+        status, _, _ = get(site + term_href(iri))
+        if status != 200:
+            failed.append((status, iri))
+    assert failed == []
+
+
+def test_documentation_is_served(site: str) -> None:
+    status, headers, _ = get(site + "/docs", follow=False)
+    assert status == 301 and headers["Location"] == "/docs/"
+    status, headers, body = get(site + "/docs/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    page = body.decode()
+    assert 'id="GEROKG_0000051"' in page and "gerosuppressant" in page
+    assert "rapamycin operates as a gerosuppressant" in page  # the definition's source quote
+    assert "style-src 'unsafe-inline'" in headers["Content-Security-Policy"]
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', page)
+    status, _, body = get(site + "/docs/queries.html")
+    assert status == 200 and "Quantitative findings" in body.decode()
+    status, _, _ = get(site + "/docs/../../etc/passwd")
+    assert status == 404
+    status, _, _ = get(site + "/docs/nope.html")
+    assert status == 404

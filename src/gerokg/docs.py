@@ -52,7 +52,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VANN
 
 from gerokg.errors import GerokgError
 
-__all__ = ["DOCS_FILES", "MAX_ROWS", "NATIVE_NS", "PYLODE_VERSION", "DocsError", "docs_graph", "native_terms",
+__all__ = ["DOCS_FILES", "MAX_ROWS", "NATIVE_NS", "PYLODE_VERSION", "DocsError", "docs_graph", "docs_pages", "native_terms",
            "render_catalogue", "render_ontology", "write_docs"]
 
 PYLODE_VERSION = "3.3.4"
@@ -392,6 +392,12 @@ def render_ontology(graph: Graph) -> str:
     page = page.replace('<ul class="first">', '<ul class="first">\n<li><h4><a href="queries.html">'
                         'Query catalogue</a></h4></li>', 1)
     page = page.replace("<html>", '<html lang="en">', 1)
+    # pyLODE's rotated "made by pyLODE" note is grey on white and its letters yellow and green:
+    # below WCAG AA contrast (axe-core's color-contrast rule); darker shades of the same colours
+    if page.count("</head>") != 1:
+        raise DocsError("pyLODE's page has an unexpected layout (no single </head>)")
+    page = page.replace("</head>", "<style>#pylode { color: #595959; } #pylode #p { color: #1d6b2e; } "
+                        "#pylode #y { color: #7a5d00; }</style>\n</head>", 1)
     return page if page.endswith("\n") else page + "\n"
 
 
@@ -567,7 +573,7 @@ def render_catalogue(store: Any, documented: Iterable[str] = (), max_rows: int =
                              f"<td>{esc(_value_text(p.default))}</td><td>{'yes' if p.required else 'no'}</td>"
                              f"<td>{esc(p.description)}</td></tr>\n")
             parts.append("</table>\n")
-        parts.append(f"<h3>SPARQL</h3>\n<pre><code>{esc(q.text)}</code></pre>\n<h3>Answer</h3>\n")
+        parts.append(f"<h3>SPARQL</h3>\n<pre tabindex='0'><code>{esc(q.text)}</code></pre>\n<h3>Answer</h3>\n")
         try:
             result = run_query(q, store, {})
         except ParameterError as exc:
@@ -638,6 +644,34 @@ def _writable_dir(out: Path) -> None:
         raise DocsError(f"{out}: the folder (or its parent, where the files are staged) is not writable")
 
 
+def docs_pages(
+    release: str | Path | Graph | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, str]:
+    """The documentation pages as HTML text, by file name (what :func:`write_docs` writes and
+    ``gerokg serve`` serves at ``/docs/``).
+
+    :param release: a release file or an rdflib graph; by default the package's sources
+    :param progress: called with a short message before each step
+    """
+    from gerokg.store import GerokgStore
+
+    def step(msg: str) -> None:
+        if progress:
+            progress(msg)
+
+    step("assembling the release" if release is None else f"reading {release}")
+    graph = _load_release(release)
+    step("documenting the ontology with pyLODE")
+    pages = {"index.html": render_ontology(graph)}
+    step("loading the embedded store and running the competency queries")
+    store = GerokgStore()
+    store.add_graph(graph)
+    documented = {str(t) for t in native_terms(graph)}
+    pages["queries.html"] = render_catalogue(store, documented)
+    return pages
+
+
 def write_docs(
     out_dir: str | Path,
     release: str | Path | Graph | None = None,
@@ -662,8 +696,6 @@ def write_docs(
     >>> [p.name for p in paths]  # doctest: +SKIP
     ['index.html', 'queries.html']
     """
-    from gerokg.store import GerokgStore
-
     def step(msg: str) -> None:
         if progress:
             progress(msg)
@@ -671,15 +703,7 @@ def write_docs(
     out = Path(out_dir)
     _writable_dir(out)
     started = time.perf_counter()
-    step("assembling the release" if release is None else f"reading {release}")
-    graph = _load_release(release)
-    step("documenting the ontology with pyLODE")
-    pages = {"index.html": render_ontology(graph)}
-    step("loading the embedded store and running the competency queries")
-    store = GerokgStore()
-    store.add_graph(graph)
-    documented = {str(t) for t in native_terms(graph)}
-    pages["queries.html"] = render_catalogue(store, documented)
+    pages = docs_pages(release, progress)
     step(f"writing {len(pages)} pages to {out}")
     target = out.resolve()
     try:

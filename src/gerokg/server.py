@@ -620,6 +620,12 @@ class _Handler(BaseHTTPRequestHandler):
                 page = site.sparql_page((params.get("query") or [None])[0])
             elif path == "/pathway":
                 page = site.pathway_page()
+            elif path == "/docs" or path.startswith("/docs/"):
+                if path == "/docs" and not self.path.split("?")[0].endswith("/"):
+                    # relative links in the documentation need the trailing slash
+                    self._send(301, b"", "text/plain", {"Location": "/docs/"})
+                    return True
+                page = site.docs(path[len("/docs/"):])
             elif path in ("/pathway.svg", "/pathway.png") or (
                     path.startswith("/diagram/") and path.endswith((".svg", ".png"))):
                 fmt = path.rsplit(".", 1)[1]

@@ -92,7 +92,8 @@ def external_link(iri: str) -> tuple[str, str] | None:
 def term_href(iri: str) -> str:
     """The local page of a term or claim."""
     if iri.startswith(CLAIM_NS):
-        return "/claim/" + urllib.parse.quote(iri[len(CLAIM_NS):], safe="")
+        # a claim's parts (its quantities, C0200-q1) are shown on the claim's page
+        return "/claim/" + urllib.parse.quote(iri[len(CLAIM_NS):].split("-", 1)[0], safe="")
     curie = compact_iri(iri)
     return "/term/" + urllib.parse.quote(curie if curie != iri else iri, safe=":")
 
@@ -160,6 +161,8 @@ class Site:
         self._lock = threading.Lock()
         self._diagrams: dict[tuple[str, str], bytes] = {}
         self._stats: dict[str, int] | None = None
+        self._docs: dict[str, bytes] | None = None
+        self._docs_lock = threading.Lock()
         # build the search index while the first pages are served (seconds at ChEBI scale)
         threading.Thread(target=self._ensure_index, name="gerokg-search-index", daemon=True).start()
 
@@ -581,6 +584,23 @@ class Site:
                            result=result, graph_text=graph_text, truncated=truncated, ran=bool(text),
                            json_href="/sparql?" + urllib.parse.urlencode({"query": text or default, "format": "json"}),
                            csv_href="/sparql?" + urllib.parse.urlencode({"query": text or default, "format": "csv"}))
+
+    # -- documentation
+    def docs(self, name: str) -> Page:
+        """The ontology documentation (pyLODE) and the query catalogue of ``gerokg docs``, made
+        on first request and kept. They carry their own inline CSS, so their CSP allows it."""
+        from gerokg.docs import DOCS_FILES, docs_pages
+
+        name = name or "index.html"
+        if name not in DOCS_FILES:
+            raise NotFound(f"no documentation page {name!r}; see /docs/")
+        with self._docs_lock:
+            if self._docs is None:
+                self._docs = {k: v.encode("utf-8") for k, v in docs_pages().items()}
+        return Page(200, self._docs[name], headers={
+            "Content-Security-Policy": ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                        "base-uri 'none'; frame-ancestors 'none'"),
+            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
 
     # -- pictures
     def diagram_bytes(self, term: str | None, fmt: str) -> bytes:
