@@ -29,6 +29,8 @@ HOSTILE = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
     oio:hasExactSynonym "\\"><img src=x onerror=alert(1)>" ;
     <http://purl.obolibrary.org/obo/IAO_0000115> "<b>bold</b> & <i>definition</i>" ;
     rdfs:subClassOf <http://purl.obolibrary.org/obo/CHEBI_68478> .
+<https://w3id.org/gerokg/GEROKG_9999991> a owl:Class ; rdfs:label "duplicate label" .
+<https://w3id.org/gerokg/GEROKG_9999992> a owl:Class ; rdfs:label "duplicate label" .
 """
 
 
@@ -378,3 +380,29 @@ def test_documentation_is_served(site: str) -> None:
     assert status == 404
     status, _, _ = get(site + "/docs/nope.html")
     assert status == 404
+
+
+def test_query_form_takes_a_label_and_offers_the_claims_terms(site: str) -> None:
+    status, _, body = get(site + "/query/quantitative-findings?organism=mus+MUSCULUS")
+    page = body.decode()
+    text = text_of(body)
+    assert status == 200 and "(4 rows)" in text
+    assert "organism: “mus MUSCULUS” read as NCBITaxon:10090 (Mus musculus)" in text
+    # the download link carries the CURIE the label was read as
+    assert "organism=NCBITaxon%3A10090&amp;format=csv" in page
+    # the term fields offer the terms the claims use, with their labels
+    assert 'list="suggest-curie"' in page and '<option value="NCBITaxon:10090">Mus musculus</option>' in page
+    # a label of one term and a synonym of another: the label wins
+    status, _, body = get(site + "/query/subclasses?class=mTOR+inhibitor")
+    assert status == 200 and "read as CHEBI:68481 (mTOR inhibitor)" in text_of(body)
+    # an iri parameter gets the IRI
+    status, _, body = get(site + "/query/claims-in-section?section=Abstract+block")
+    assert status == 200 and "read as gkr:section-abstract" in text_of(body)
+    # two terms with the same label: the form asks for a CURIE
+    status, _, body = get(site + "/query/subclasses?class=duplicate+label")
+    text = text_of(body)
+    assert status == 400 and "several terms are called “duplicate label”" in text
+    assert "GEROKG:9999991" in text and "GEROKG:9999992" in text
+    # not a label of anything: the parameter's own error
+    status, _, body = get(site + "/query/subclasses?class=no+such+thing")
+    assert status == 400 and "is not a CURIE with a known prefix" in text_of(body)

@@ -65,6 +65,12 @@ class Page:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def _known_prefixes() -> dict[str, str]:
+    from gerokg.resources import prefixes
+
+    return prefixes()
+
+
 class NotFound(GerokgError):
     """A page that does not exist (404)."""
 
@@ -162,6 +168,7 @@ class Site:
         self._diagrams: dict[tuple[str, str], bytes] = {}
         self._stats: dict[str, int] | None = None
         self._docs: dict[str, bytes] | None = None
+        self._suggest: list[tuple[str, str, str]] | None = None
         self._docs_lock = threading.Lock()
         # build the search index while the first pages are served (seconds at ChEBI scale)
         threading.Thread(target=self._ensure_index, name="gerokg-search-index", daemon=True).start()
@@ -195,7 +202,7 @@ class Site:
 
     # -- search
     def _build_index(self) -> None:
-        """Labels and synonyms of every term (not claims, sections or queries), and how many
+        """Labels and synonyms of every term, section included (not claims or queries), and how many
         claims speak of each term; pattern lookups on the store, read once.
 
         The index is sorted by folded text (exact and prefix matches by bisection) and also kept
@@ -203,7 +210,7 @@ class Site:
         search costs microseconds per match instead of a Python loop over every label (ChEBI,
         GO and MONDO hold about a million labels and synonyms).
         """
-        skip = (CLAIM_NS, "https://w3id.org/gerokg/review/", "https://w3id.org/gerokg/query")
+        skip = (CLAIM_NS, "https://w3id.org/gerokg/query")
         entries: list[tuple[str, str, str, bool]] = []
         for pred in (RDFS + "label", *SYNONYMS):
             for q in self.store.quads_for_pattern(None, ox.NamedNode(pred), None, ox.DefaultGraph()):
@@ -514,6 +521,48 @@ class Site:
         raw, truncated = self._run_json(text)
         return self._table(raw), None, truncated
 
+    def suggestions(self) -> list[tuple[str, str, str]]:
+        """(CURIE, IRI, label) of the terms the claims use (subjects, objects, predicates,
+        organisms, populations, comparators, sections), sorted by label: the choices offered in
+        the query forms' term fields."""
+        with self._lock:
+            if self._suggest is None:
+                found: set[str] = set()
+                for p in ("subject", "object", "predicate", "organism", "population", "comparator", "section"):
+                    for q in self.store.quads_for_pattern(None, ox.NamedNode(GKS + p), None, ox.DefaultGraph()):
+                        if isinstance(q.object, ox.NamedNode):
+                            found.add(q.object.value)
+                self._suggest = sorted(((compact_iri(i), i, self.label(i)) for i in found),
+                                       key=lambda t: (t[2].casefold(), t[0]))
+        return self._suggest
+
+    def _resolve_labels(self, q: Any, values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+        """Term parameters given as a label ("Mus musculus") become the term's CURIE or IRI when
+        exactly one term has that label or exact synonym; returns the values and notes saying so."""
+        from gerokg.query import _CURIE, _IRI_SCHEME
+
+        notes: list[str] = []
+        out = dict(values)
+        for p in q.params:
+            v = values.get(p.name)
+            if v is None or p.type not in ("term", "curie", "iri") or _IRI_SCHEME.match(v):
+                continue
+            m = _CURIE.match(v)
+            if m and m.group(1) in _known_prefixes():
+                continue
+            exact = [h for h in self.search_terms(v, limit=10) if h.rank[0] == 0]
+            labelled = [h for h in exact if h.kind == "label"]
+            if len(labelled) == 1:  # a label wins over another term's synonym
+                exact = labelled
+            if len(exact) == 1:
+                iri = exact[0].iri
+                out[p.name] = iri if p.type == "iri" or compact_iri(iri) == iri else compact_iri(iri)
+                notes.append(f"{p.name}: “{v}” read as {compact_iri(iri)} ({exact[0].label})")
+            elif len(exact) > 1:
+                choices = ", ".join(f"{compact_iri(h.iri)} ({h.label})" for h in exact[:5])
+                raise ParameterError(f"parameter {p.name!r}: several terms are called “{v}”: {choices}; give a CURIE")
+        return out, notes
+
     def query_page(self, name: str, params: dict[str, list[str]]) -> Page:
         from gerokg.query import bind_params, bind_query_text, load_query
         from gerokg.server import RequestError, uses_service
@@ -524,8 +573,10 @@ class Site:
             raise NotFound(str(exc)) from None
         values = {p.name: params[p.name][0].strip() for p in q.params if params.get(p.name) and params[p.name][0].strip()}
         error, result, graph_text, truncated, status = None, None, None, False, 200
+        notes: list[str] = []
         try:
-            text = bind_query_text(q, bind_params(q, values))
+            bound, notes = self._resolve_labels(q, values)
+            text = bind_query_text(q, bind_params(q, bound))
         except ParameterError as exc:
             error, status, text = str(exc), 400, q.text
         if error is None and not uses_service(text):
@@ -534,12 +585,14 @@ class Site:
             except RequestError as exc:
                 error, status = exc.message, exc.status
         graph = q.form in ("CONSTRUCT", "DESCRIBE")
-        download = {**values, "format": "turtle" if graph else "csv", "download": "1"}
+        download = {**(bound if error is None else values), "format": "turtle" if graph else "csv", "download": "1"}
         return self.render("query.html", status, title=q.title, query=q, values=values, error=error,
                            result=result, graph_text=graph_text, truncated=truncated,
                            download_href=f"/queries/{urllib.parse.quote(q.name)}?{urllib.parse.urlencode(download)}",
                            download_name=f"{q.name}.{'ttl' if graph else 'csv'}",
-                           download_label="Download Turtle" if graph else "Download CSV", text=text)
+                           download_label="Download Turtle" if graph else "Download CSV", text=text,
+                           notes=notes, suggestions=self.suggestions() if any(
+                               p.type in ("term", "curie", "iri") for p in q.params) else [])
 
     def _table(self, result: dict[str, Any]) -> dict[str, Any]:
         if "boolean" in result:
