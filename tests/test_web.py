@@ -406,3 +406,31 @@ def test_query_form_takes_a_label_and_offers_the_claims_terms(site: str) -> None
     # not a label of anything: the parameter's own error
     status, _, body = get(site + "/query/subclasses?class=no+such+thing")
     assert status == 400 and "is not a CURIE with a known prefix" in text_of(body)
+
+
+def test_root_path_behind_a_proxy() -> None:
+    """With --root-path /kg every link of the pages starts with /kg (the proxy strips it)."""
+    from gerokg.server import EndpointConfig, start_server
+
+    handle = start_server(EndpointConfig(port=0, root_path="/kg"))
+    try:
+        for path in ("/", "/term/CHEBI:68478", "/query/quantitative-findings", "/pathway", "/sparql?query=" +
+                     urllib.parse.quote("SELECT ?c WHERE { ?c a <https://w3id.org/gerokg/schema/Claim> } LIMIT 3")):
+            _, _, body = get(handle.url + path)
+            page = body.decode()
+            links = re.findall(r'(?:href|action|xlink:href)="(/[^"]*)"', page)
+            assert links, path
+            assert [x for x in links if not x.startswith("/kg/")] == [], path
+        status, headers, _ = get(handle.url + "/search?q=everolimus&go=1", follow=False)
+        assert status == 303 and headers["Location"] == "/kg/term/CHEBI:68478"
+    finally:
+        handle.stop()
+
+
+def test_root_path_option_is_checked() -> None:
+    from click.testing import CliRunner
+
+    from gerokg.cli import main
+
+    res = CliRunner().invoke(main, ["serve", "--root-path", "/a b"])
+    assert res.exit_code == 2 and "--root-path" in res.output

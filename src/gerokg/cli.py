@@ -66,6 +66,17 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     ctx.obj["quiet"] = quiet
 
 
+def _root_path(value: str) -> str:
+    """A root path: empty, or '/' followed by path segments, without a trailing slash."""
+    import re
+
+    value = value.rstrip("/")
+    if value and not re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", value):
+        raise click.BadParameter(f"{value!r}: use a path such as /gerokg (letters, digits, . _ ~ - and /)",
+                                 param_hint="'--root-path'")
+    return value
+
+
 def _progress(ctx: click.Context) -> Any:
     """A :class:`gerokg.progress.Progress` for this command (silent with ``--quiet``), closed
     when the command ends."""
@@ -362,10 +373,12 @@ def query(name: str | None, list_: bool, params: tuple[str, ...], fmt: str, endp
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
 @click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1, 10_000_000), help="Rows (or triples) per answer.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
+@click.option("--root-path", default="", callback=lambda _c, _p, v: _root_path(v),
+              help="The path a reverse proxy publishes the site under (e.g. /gerokg), for the pages' links.")
 @click.pass_context
 @_handle_errors
 def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: tuple[str, ...], location: str | None,
-          inferred: bool | None, timeout: float, max_rows: int, workers: int) -> None:
+          inferred: bool | None, timeout: float, max_rows: int, workers: int, root_path: str) -> None:
     """Serve the graph: web pages to search, browse and query it, and a read-only SPARQL 1.1 endpoint.
 
     Open the printed address in a browser: search a term, read its page (definition, classification
@@ -386,7 +399,8 @@ def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: 
         if not inferred:
             click.echo("note: no Java runtime found, so the reasoner's conclusions are not served "
                        "(install Java, e.g. apt-get install default-jre-headless, for classifications)", err=True)
-    cfg = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers)
+    cfg = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+                         root_path=root_path)
     run_server(cfg, release=release, extra=extra, location=location, inferred=inferred,
                announce=lambda m: click.echo(m, err=True), progress=_progress(ctx))
 

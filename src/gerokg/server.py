@@ -92,6 +92,9 @@ class EndpointConfig:
     max_request_bytes: int = 1 << 20
     workers: int = 2
     allow_service: bool = False
+    #: the path the site is published under behind a reverse proxy (e.g. "/gerokg"), for the links
+    #: of the web pages; the proxy strips it from requests
+    root_path: str = ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -623,7 +626,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif path == "/docs" or path.startswith("/docs/"):
                 if path == "/docs" and not self.path.split("?")[0].endswith("/"):
                     # relative links in the documentation need the trailing slash
-                    self._send(301, b"", "text/plain", {"Location": "/docs/"})
+                    self._send(301, b"", "text/plain", {"Location": self.server.config.root_path + "/docs/"})
                     return True
                 page = site.docs(path[len("/docs/"):])
             elif path in ("/pathway.svg", "/pathway.png") or (
@@ -726,7 +729,7 @@ def start_server(
         from gerokg.web import Site
 
         site = Site(ox.Store.read_only(str(path)), pool.run, timeout=config.timeout, max_rows=config.max_rows,
-                    triples=n)
+                    triples=n, root_path=config.root_path)
     try:
         httpd = GerokgHTTPServer(config, pool, n, site)
     except OSError:

@@ -145,8 +145,9 @@ class Site:
     """
 
     def __init__(self, store: ox.Store, run_query: Callable[..., tuple[int, bytes, str, bool]],
-                 timeout: float = 30.0, max_rows: int = 10000, triples: int = 0) -> None:
+                 timeout: float = 30.0, max_rows: int = 10000, triples: int = 0, root_path: str = "") -> None:
         self.store = store
+        self.root = root_path
         self.run_query = run_query
         self.timeout = timeout
         self.max_rows = max_rows
@@ -155,8 +156,8 @@ class Site:
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("gerokg", "templates"),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(href=term_href, curie=compact_iri, label=self.label, version=__version__,
-                                external_link=external_link)
+        self.env.globals.update(href=self.href, curie=compact_iri, label=self.label, version=__version__,
+                                external_link=external_link, root=root_path)
         self.env.filters["urlencode_params"] = lambda d: urllib.parse.urlencode(d)
         self._labels: dict[str, str] = {}
         self._index: list[tuple[str, str, str, bool]] | None = None
@@ -174,6 +175,10 @@ class Site:
         threading.Thread(target=self._ensure_index, name="gerokg-search-index", daemon=True).start()
 
     # -- small lookups
+    def href(self, iri: str) -> str:
+        """The local page of a term or claim, under the site's root path."""
+        return self.root + term_href(iri)
+
     def label(self, iri: str) -> str:
         """The term's rdfs:label, or its CURIE."""
         if iri not in self._labels:
@@ -389,14 +394,14 @@ class Site:
         if _CLAIM_ID.match(claim_id) and self._exists(CLAIM_NS + claim_id):
             claim_hit = CLAIM_NS + claim_id
         if len(hits) == 1 and claim_hit is None and (params.get("go") or [""])[0]:
-            return Page(303, b"", headers={"Location": term_href(hits[0].iri)})
+            return Page(303, b"", headers={"Location": self.href(hits[0].iri)})
         return self.render("search.html", title=f"Search: {text}" if text else "Search", q=text, hits=hits,
                            claim_hit=claim_hit)
 
     def term(self, ref: str) -> Page:
         iri = resolve_term(urllib.parse.unquote(ref))
         if iri.startswith(CLAIM_NS):
-            return Page(303, b"", headers={"Location": term_href(iri)})
+            return Page(303, b"", headers={"Location": self.href(iri)})
         if not self._exists(iri):
             raise NotFound(f"{compact_iri(iri)} is not in this graph")
         node = ox.NamedNode(iri)
@@ -588,7 +593,7 @@ class Site:
         download = {**(bound if error is None else values), "format": "turtle" if graph else "csv", "download": "1"}
         return self.render("query.html", status, title=q.title, query=q, values=values, error=error,
                            result=result, graph_text=graph_text, truncated=truncated,
-                           download_href=f"/queries/{urllib.parse.quote(q.name)}?{urllib.parse.urlencode(download)}",
+                           download_href=f"{self.root}/queries/{urllib.parse.quote(q.name)}?{urllib.parse.urlencode(download)}",
                            download_name=f"{q.name}.{'ttl' if graph else 'csv'}",
                            download_label="Download Turtle" if graph else "Download CSV", text=text,
                            notes=notes, suggestions=self.suggestions() if any(
@@ -609,7 +614,7 @@ class Site:
             iri = term["value"]
             local = iri.startswith(CLAIM_NS) or compact_iri(iri) != iri
             return {"text": self.label(iri) if not iri.startswith(CLAIM_NS) else iri[len(CLAIM_NS):],
-                    "curie": compact_iri(iri), "href": term_href(iri) if local else None, "iri": iri}
+                    "curie": compact_iri(iri), "href": self.href(iri) if local else None, "iri": iri}
         if term["type"] == "bnode":
             return {"text": "_:" + term["value"], "href": None}
         return {"text": term["value"], "href": None}
@@ -635,8 +640,8 @@ class Site:
                     error, status = exc.message, exc.status
         return self.render("sparql.html", status, title="SPARQL", text=text or default, error=error,
                            result=result, graph_text=graph_text, truncated=truncated, ran=bool(text),
-                           json_href="/sparql?" + urllib.parse.urlencode({"query": text or default, "format": "json"}),
-                           csv_href="/sparql?" + urllib.parse.urlencode({"query": text or default, "format": "csv"}))
+                           json_href=self.root + "/sparql?" + urllib.parse.urlencode({"query": text or default, "format": "json"}),
+                           csv_href=self.root + "/sparql?" + urllib.parse.urlencode({"query": text or default, "format": "csv"}))
 
     # -- documentation
     def docs(self, name: str) -> Page:
@@ -663,8 +668,8 @@ class Site:
         key = (term or "", fmt)
         if key not in self._diagrams:
             holder = _StoreHolder(self.store)
-            dot = (diagram.figure_dot(holder, link_base="/") if term is None
-                   else diagram.neighbourhood_dot(term, holder, link_base="/"))
+            dot = (diagram.figure_dot(holder, link_base=self.root + "/") if term is None
+                   else diagram.neighbourhood_dot(term, holder, link_base=self.root + "/"))
             data = diagram.render(dot, fmt)
             with self._lock:
                 self._diagrams[key] = data
