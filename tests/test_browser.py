@@ -145,6 +145,7 @@ def test_search_everolimus_and_see_why_it_is_a_gerosuppressant(site: str, browse
     browser.get(site + "/")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert unlabelled_controls(browser) == []
+    shot(browser, "00-home")
     box = browser.find_element(By.ID, "home-q")
     box.send_keys("everolimus")
     box.submit()
