@@ -57,9 +57,13 @@ def test_progress_on_a_terminal_ticks_each_step() -> None:
     with Progress(console=Console(file=buf, force_terminal=True, width=100)) as p:
         p("assembling the release")
         p("classifying with HermiT (Java)")
-        p.advance(10, 100)
+        p("uploading")
+        p.advance(1_500_000, 3_000_000)
+        p.advance(3_000_000, 3_000_000)
     out = buf.getvalue()
     assert "✓" in out and "assembling the release" in out and "classifying with HermiT (Java)" in out
+    assert "3.0/3.0 MB" in out  # uploads show bytes; other steps show none
+    assert "bytes" not in out
     quiet = io.StringIO()
     with Progress(quiet=True, console=Console(file=quiet, force_terminal=True)) as p:
         p("nothing to see")

@@ -28,6 +28,7 @@ class Progress:
         self._task: Any = None
         self._current: str | None = None
         self._started = 0.0
+        self._drawn = 0.0
         self._plain = plain
         self.console = None
         if quiet:
@@ -36,11 +37,12 @@ class Progress:
 
         self.console = console or Console(stderr=True)
         if self.console.is_terminal:
-            from rich.progress import (BarColumn, DownloadColumn, Progress as RichProgress, SpinnerColumn,
-                                       TextColumn, TimeElapsedColumn)
+            from rich.progress import BarColumn, Progress as RichProgress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+            # the amount column stays empty until a step reports bytes (uploads)
             self._bar = RichProgress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                     DownloadColumn(), TimeElapsedColumn(), console=self.console, transient=True)
+                                     TextColumn("{task.fields[amount]}"), TimeElapsedColumn(),
+                                     console=self.console, transient=True)
             self._bar.start()
 
     # the callable form: progress("message") starts a step (what the library functions take)
@@ -54,14 +56,19 @@ class Progress:
         self._finish()
         self._current, self._started = message, time.monotonic()
         if self._bar is not None:
-            self._task = self._bar.add_task(message, total=None)
+            self._task = self._bar.add_task(message, total=None, amount="")
         else:
             self._write(f"• {message}")
 
     def advance(self, done: int, total: int | None) -> None:
         """Report ``done`` of ``total`` bytes (or items) of the running step."""
         if self._bar is not None and self._task is not None:
-            self._bar.update(self._task, completed=done, total=total)
+            amount = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+            now = time.monotonic()
+            draw = done == total or now - self._drawn > 0.1  # redraw at most 10 times a second
+            if draw:
+                self._drawn = now
+            self._bar.update(self._task, completed=done, total=total, amount=amount, refresh=draw)
 
     def _finish(self) -> None:
         if self._current is None:
