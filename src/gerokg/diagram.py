@@ -59,8 +59,9 @@ import pyoxigraph as ox
 
 from gerokg.errors import GerokgError, ParameterError
 from gerokg.explain import SIGNS, UnknownTermError
-from gerokg.rdfio import atomic_write, compact_iri, expand_curie
+from gerokg.rdfio import atomic_write, compact_iri, term_iri
 from gerokg.resources import prefixes
+from gerokg.why import Classifier, term_in_store
 
 __all__ = [
     "DEFAULT_EXCLUDED_KINDS",
@@ -82,8 +83,6 @@ CLAIM_NS = "https://w3id.org/gerokg/claim/"
 NATIVE = "https://w3id.org/gerokg/GEROKG_"
 OBO = "http://purl.obolibrary.org/obo/"
 RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL_NS = "http://www.w3.org/2002/07/owl#"
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 #: the section whose claims make Figure 1
 FIGURE_SECTION = "https://w3id.org/gerokg/review/section-figure-1"
@@ -130,12 +129,6 @@ _CATEGORY_BY_PREFIX = {"CHEBI": "chemical", "GO": "process", "MONDO": "disease",
 _LABEL = ox.NamedNode(RDFS_NS + "label")
 _SUBCLASS = ox.NamedNode(RDFS_NS + "subClassOf")
 _PART_WHOLE = ("http://purl.obolibrary.org/obo/BFO_0000050", "http://purl.obolibrary.org/obo/BFO_0000051")
-_EQUIVALENT = ox.NamedNode(OWL_NS + "equivalentClass")
-_INTERSECTION = ox.NamedNode(OWL_NS + "intersectionOf")
-_ON_PROPERTY = ox.NamedNode(OWL_NS + "onProperty")
-_SOME = ox.NamedNode(OWL_NS + "someValuesFrom")
-_FIRST = ox.NamedNode(RDF_NS + "first")
-_REST = ox.NamedNode(RDF_NS + "rest")
 
 
 class GraphvizError(GerokgError):
@@ -203,6 +196,7 @@ class _Reader:
     def __init__(self, store: Any) -> None:
         self.st: ox.Store = store.ox
         self._labels: dict[str, str] = {}
+        self.axioms = Classifier(self.st)  # parses definitions and restrictions (gerokg.why)
 
     def label(self, iri: str) -> str:
         if iri not in self._labels:
@@ -211,9 +205,7 @@ class _Reader:
         return self._labels[iri]
 
     def known(self, iri: str) -> bool:
-        node = ox.NamedNode(iri)
-        return (next(iter(self.st.quads_for_pattern(node, None, None)), None) is not None
-                or next(iter(self.st.quads_for_pattern(None, None, node)), None) is not None)
+        return term_in_store(self.st, iri)
 
     def claim(self, iri: str) -> DiagramClaim | None:
         values = {k: _one(self.st, iri, k) for k in ("subject", "predicate", "object", "polarity", "kind", "quote")}
@@ -248,45 +240,14 @@ class _Reader:
 
     def definitions(self, iri: str) -> list[tuple[str, str]]:
         """(property, filler) of the someValuesFrom restrictions in the term's logical definitions."""
-        out = []
-        for eq in _objects(self.st, iri, _EQUIVALENT):
-            if not isinstance(eq, ox.BlankNode):
-                continue
-            parts: list[Any] = [eq]
-            for lst in self.st.quads_for_pattern(eq, _INTERSECTION, None):
-                parts = []
-                node: Any = lst.object
-                for _ in range(100):  # an RDF list; bounded against malformed cycles
-                    first = next(iter(self.st.quads_for_pattern(node, _FIRST, None)), None)
-                    if first is None:
-                        break
-                    parts.append(first.object)
-                    rest = next(iter(self.st.quads_for_pattern(node, _REST, None)), None)
-                    if rest is None or not isinstance(rest.object, ox.BlankNode):
-                        break
-                    node = rest.object
-            for r in parts:
-                p = next(iter(self.st.quads_for_pattern(r, _ON_PROPERTY, None)), None)
-                d = next(iter(self.st.quads_for_pattern(r, _SOME, None)), None)
-                if p is not None and d is not None and isinstance(p.object, ox.NamedNode) \
-                        and isinstance(d.object, ox.NamedNode):
-                    out.append((p.object.value, d.object.value))
-        return sorted(set(out))
+        return sorted({part for parts in self.axioms.definitions(iri) for part in parts if isinstance(part, tuple)})
 
     def restrictions(self, iri: str) -> list[tuple[str, str]]:
         """(property, filler) of the term's part-whole SubClassOf someValuesFrom axioms (PI3K/mTOR
         signaling has part some TOR signaling): the structure that joins pathways. Causal and
         regulatory axioms are left out; the claims behind them are what the picture draws."""
-        out = []
-        for r in _objects(self.st, iri, _SUBCLASS):
-            if not isinstance(r, ox.BlankNode):
-                continue
-            p = next(iter(self.st.quads_for_pattern(r, _ON_PROPERTY, None)), None)
-            d = next(iter(self.st.quads_for_pattern(r, _SOME, None)), None)
-            if p is not None and d is not None and isinstance(p.object, ox.NamedNode) \
-                    and isinstance(d.object, ox.NamedNode) and p.object.value in _PART_WHOLE:
-                out.append((p.object.value, d.object.value))
-        return sorted(set(out))
+        return sorted({(p, f) for p, f, node in self.axioms.restrictions(iri)
+                       if node is not None and p in _PART_WHOLE})
 
     def category(self, iri: str) -> str:
         """chemical, process, disease, gene or entity; a native term takes its nearest external ancestor's."""
@@ -315,16 +276,13 @@ def _open(store: Any) -> Any:
 
 
 def _resolve(term: str, reader: _Reader) -> str:
-    text = term.strip()
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
     try:
-        iri = text if re.match(r"^https?://", text) else str(expand_curie(text))
-    except ValueError:
+        iri = term_iri(term)
+    except ValueError as exc:
+        if "valid IRI" in str(exc):
+            raise UnknownTermError(f"{term!r} is not a valid IRI") from None
         raise UnknownTermError(f"{term!r} is neither a CURIE with a known prefix ({', '.join(sorted(prefixes()))}) "
                                "nor an http(s) IRI; give a CURIE such as CHEBI:68478") from None
-    if re.search(r'[\x00-\x20<>"{}|^`\\]', iri):
-        raise UnknownTermError(f"{term!r} is not a valid IRI")
     if not reader.known(iri):
         raise UnknownTermError(f"{term} is not a term of the gerokg graph (no triple mentions {iri}); check the "
                                "CURIE ('gerokg query external-terms-used' lists the external terms the claims use)")

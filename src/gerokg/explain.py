@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from gerokg.errors import GerokgError
-from gerokg.rdfio import compact_iri, expand_curie
+from gerokg.rdfio import compact_iri, term_iri
 
 __all__ = ["Chain", "Step", "UnknownTermError", "explain", "SIGNS", "to_networkx"]
 
@@ -114,7 +114,7 @@ class Chain:
 
 def _resolve(term: str, graph: Graph) -> URIRef:
     try:
-        iri = URIRef(term) if term.startswith(("http://", "https://")) else expand_curie(term)
+        iri = URIRef(term_iri(term))
     except ValueError as exc:
         raise UnknownTermError(f"{term!r}: {exc}") from None
     if (iri, None, None) not in graph and (None, None, iri) not in graph:

@@ -87,6 +87,26 @@ def expand_curie(curie: str) -> URIRef:
     return URIRef(prefixes()[prefix] + local)
 
 
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def term_iri(text: str) -> str:
+    """The IRI of a term given as a CURIE, an http(s) IRI or an IRI in angle brackets.
+
+    :raises ValueError: an unknown prefix, or characters no IRI may hold
+
+    >>> term_iri("CHEBI:68478")
+    'http://purl.obolibrary.org/obo/CHEBI_68478'
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    iri = text if text.startswith(("http://", "https://")) else str(expand_curie(text))
+    if _IRI_FORBIDDEN.search(iri):
+        raise ValueError(f"not a valid IRI: {text!r}")
+    return iri
+
+
 def compact_iri(iri: str) -> str:
     """Compact an IRI to a CURIE with the longest matching namespace, or return it unchanged.
 

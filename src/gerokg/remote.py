@@ -124,26 +124,22 @@ def publish_release(
     payload: Any = _CountingBody(body, progress) if progress else body
     req = urllib.request.Request(url, data=payload, method="PUT" if replace else "POST",
                                  headers={"Content-Type": ctype, "Content-Length": str(len(body))})
-    handlers: list[Any] = []
-    if user is not None and auth != "digest" and progress:
-        # a counted body can be sent once only: authenticate up front instead of after a 401
+    # Credentials go with the one request that carries the body: a store that answers a write
+    # with 401 may close the connection unread (a large body then fails with a broken pipe), and
+    # a counted body can be sent only once, so there is no retry after a challenge.
+    if user is not None and auth == "digest":
+        # the digest challenge comes from a bodiless HEAD first
+        mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        mgr.add_password(None, gsp_url, user, password or "")
+        header = _digest_header(req, mgr, timeout)
+        if header:
+            req.add_unredirected_header("Authorization", header)
+    elif user is not None:
         import base64
 
         token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
         req.add_unredirected_header("Authorization", f"Basic {token}")
-    elif user is not None:
-        mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        mgr.add_password(None, gsp_url, user, password or "")
-        if auth == "digest":
-            # Stores such as Virtuoso answer an unauthenticated write with 401 and close the
-            # connection unread, so a large body fails with a broken pipe before urllib can
-            # retry: fetch the digest challenge with a bodiless HEAD and authenticate up front.
-            header = _digest_header(req, mgr, timeout)
-            if header:
-                req.add_unredirected_header("Authorization", header)
-        else:
-            handlers.append(urllib.request.HTTPBasicAuthHandler(mgr))
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), *handlers)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         with opener.open(req, timeout=timeout) as resp:
             return int(resp.status)

@@ -380,6 +380,20 @@ CATALOGUE_GRAPH = "https://w3id.org/gerokg/queries"
 # --------------------------------------------------------------------------------------------
 
 
+def accept_choices(accept: str | None) -> list[tuple[float, str]]:
+    """(q, media type) of each entry of an Accept header, in the header's order."""
+    choices = []
+    for part in (accept or "").split(","):
+        bits = [b.strip() for b in part.split(";")]
+        q = 1.0
+        for b in bits[1:]:
+            if b.startswith("q="):
+                with contextlib.suppress(ValueError):
+                    q = float(b[2:])
+        choices.append((q, bits[0].lower()))
+    return choices
+
+
 def negotiate(accept: str | None, explicit: str | None, graph: bool) -> str | None:
     """The output format key from ``?format=`` or the Accept header (None: the default)."""
     allowed = GRAPH_FORMATS if graph else SELECT_FORMATS
@@ -390,17 +404,7 @@ def negotiate(accept: str | None, explicit: str | None, graph: bool) -> str | No
         return key
     if not accept:
         return None
-    choices = []
-    for part in accept.split(","):
-        bits = [b.strip() for b in part.split(";")]
-        mime = bits[0].lower()
-        q = 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                with contextlib.suppress(ValueError):
-                    q = float(b[2:])
-        choices.append((q, mime))
-    for _q, mime in sorted(choices, key=lambda c: -c[0]):
+    for _q, mime in sorted(accept_choices(accept), key=lambda c: -c[0]):
         key = _ACCEPT_ALIASES.get(mime)
         if key and (key in allowed):
             return key
@@ -580,14 +584,7 @@ class _Handler(BaseHTTPRequestHandler):
         if explicit:
             return explicit.lower() == "html"
         best_html, best_other = -1.0, -1.0
-        for part in (self.headers.get("Accept") or "").split(","):
-            bits = [b.strip() for b in part.split(";")]
-            q = 1.0
-            for b in bits[1:]:
-                if b.startswith("q="):
-                    with contextlib.suppress(ValueError):
-                        q = float(b[2:])
-            mime = bits[0].lower()
+        for q, mime in accept_choices(self.headers.get("Accept")):
             if mime in ("text/html", "application/xhtml+xml"):
                 best_html = max(best_html, q)
             elif mime in _ACCEPT_ALIASES:

@@ -23,8 +23,8 @@ import pyoxigraph as ox
 
 from gerokg import __version__
 from gerokg.errors import GerokgError, ParameterError, QueryNotFoundError
-from gerokg.rdfio import compact_iri, expand_curie
-from gerokg.why import INFERRED_GRAPH, Classifier, Reason
+from gerokg.rdfio import compact_iri, term_iri
+from gerokg.why import INFERRED_GRAPH, Classifier, Reason, term_in_store
 
 __all__ = ["Page", "Site"]
 
@@ -107,17 +107,11 @@ def term_href(iri: str) -> str:
 def resolve_term(text: str) -> str:
     """A CURIE or IRI from a URL to an IRI; NotFound when it is neither."""
     text = text.strip()
-    if text.startswith(("http://", "https://")):
-        iri = text
-    else:
-        try:
-            iri = str(expand_curie(text))
-        except ValueError as exc:
-            raise NotFound(f"{text!r} is not a CURIE gerokg knows ({exc})") from None
     try:
+        iri = term_iri(text)
         ox.NamedNode(iri)
-    except ValueError:
-        raise NotFound(f"{text!r} is not a valid IRI") from None
+    except ValueError as exc:
+        raise NotFound(f"{text!r} is not a CURIE gerokg knows or a valid IRI ({exc})") from None
     return iri
 
 
@@ -193,9 +187,7 @@ class Site:
         return [q.object for q in self.store.quads_for_pattern(s, ox.NamedNode(p), None, ox.DefaultGraph())]
 
     def _exists(self, iri: str) -> bool:
-        node = ox.NamedNode(iri)
-        return (next(iter(self.store.quads_for_pattern(node, None, None)), None) is not None
-                or next(iter(self.store.quads_for_pattern(None, None, node)), None) is not None)
+        return term_in_store(self.store, iri)
 
     def render(self, template: str, status: int = 200, **context: Any) -> Page:
         body = self.env.get_template(template).render(triples=self.triples, **context)

@@ -27,9 +27,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from gerokg.errors import GerokgError
-from gerokg.rdfio import compact_iri, expand_curie
+from gerokg.rdfio import compact_iri, term_iri
 
-__all__ = ["INFERRED_GRAPH", "Classifier", "Justification", "Reason", "why"]
+__all__ = ["INFERRED_GRAPH", "Classifier", "Justification", "Reason", "term_in_store", "why"]
 
 INFERRED_GRAPH = "https://w3id.org/gerokg/inferred"
 
@@ -111,6 +111,13 @@ class Justification:
 
 def _iri(term: Any) -> str | None:
     return term.value if isinstance(term, ox.NamedNode) else None
+
+
+def term_in_store(store: ox.Store, iri: str) -> bool:
+    """True when some triple of the store has ``iri`` as subject or object."""
+    node = ox.NamedNode(iri)
+    return (next(iter(store.quads_for_pattern(node, None, None)), None) is not None
+            or next(iter(store.quads_for_pattern(None, None, node)), None) is not None)
 
 
 class Classifier:
@@ -309,16 +316,15 @@ class Classifier:
                         tail = self._isa_path(dom, sup) if dom else None
                         if not tail:
                             continue
-                        claims = self.claims_for(anc, SUBCLASS, node) if node is not None else ()
                         return (self._isa_reason(self._isa_path(sub, anc) or [sub])
-                                + [Reason("restriction", anc, property=p, filler=f, claims=claims),
+                                + [self._restriction_step(anc, p, f, node),
                                    Reason("domain", sp, filler=dom or "")]
                                 + self._isa_reason(tail))
         return None
 
-    def _defined_below(self, sup: str, limit: int = 200) -> list[str]:
-        """Classes with an equivalent-class definition among the asserted descendants of sup."""
-        out, seen, todo = [], {sup}, deque([sup])
+    def _descendants(self, iri: str, limit: int) -> set[str]:
+        """``iri`` and its asserted descendants, breadth first, stopping near ``limit`` classes."""
+        seen, todo = {iri}, deque([iri])
         while todo and len(seen) < limit:
             c = todo.popleft()
             for q in self.store.quads_for_pattern(None, SUBCLASS, ox.NamedNode(c), ox.DefaultGraph()):
@@ -326,9 +332,17 @@ class Classifier:
                 if x and x not in seen:
                     seen.add(x)
                     todo.append(x)
-                    if self.definitions(x):
-                        out.append(x)
-        return sorted(out)
+        return seen
+
+    def _defined_below(self, sup: str, limit: int = 200) -> list[str]:
+        """Classes with an equivalent-class definition among the asserted descendants of sup."""
+        return sorted(x for x in self._descendants(sup, limit) - {sup} if self.definitions(x))
+
+    def _restriction_step(self, holder: str, prop: str, filler: str, node: Any) -> Reason:
+        """``holder SubClassOf prop some filler``, with the claims of its axiom (none for a part
+        of a definition, ``node`` None)."""
+        claims = self.claims_for(holder, SUBCLASS, node) if node is not None else ()
+        return Reason("restriction", holder, property=prop, filler=filler, claims=claims)
 
     def prove_some(self, sub: str, prop: str, filler: str, depth: int = 0,
                    active: frozenset[tuple[str, str]] = frozenset()) -> list[Reason] | None:
@@ -341,8 +355,7 @@ class Classifier:
                 if filler_steps is None:
                     continue
                 up = self._isa_reason(self._isa_path(sub, anc) or [sub])
-                claims = self.claims_for(anc, SUBCLASS, node) if node is not None else ()
-                return up + [Reason("restriction", anc, property=p, filler=f, claims=claims)] + filler_steps
+                return up + [self._restriction_step(anc, p, f, node)] + filler_steps
         # the restriction is stated on a class sub falls under by a definition (metformin inhibits
         # mTOR signaling, so it is an mTOR signaling inhibitor, which is capable of ...)
         ancestors = set(self._ancestors(sub))
@@ -354,24 +367,15 @@ class Classifier:
                 continue
             for p, f, node in self.restrictions(holder):
                 if prop in self.superproperties(p) and (f == filler or self._isa_path(f, filler)):
-                    claims = self.claims_for(holder, SUBCLASS, node) if node is not None else ()
                     tail = self._isa_reason(self._isa_path(f, filler) or [f])
-                    return via + [Reason("restriction", holder, property=p, filler=f, claims=claims)] + tail
+                    return via + [self._restriction_step(holder, p, f, node)] + tail
         return None
 
     def _restriction_holders(self, prop: str, filler: str, limit: int = 50) -> list[str]:
         """Named classes with an asserted ``SubClassOf p some f`` where p is ``prop`` or below it
         and f is ``filler`` or one of its asserted subclasses (a bounded search)."""
-        fillers, todo = {filler}, deque([filler])
-        while todo and len(fillers) < limit:
-            c = todo.popleft()
-            for q in self.store.quads_for_pattern(None, SUBCLASS, ox.NamedNode(c), ox.DefaultGraph()):
-                x = _iri(q.subject)
-                if x and x not in fillers:
-                    fillers.add(x)
-                    todo.append(x)
         holders: set[str] = set()
-        for f in fillers:
+        for f in self._descendants(filler, limit):
             for q in self.store.quads_for_pattern(None, SOME, ox.NamedNode(f), ox.DefaultGraph()):
                 r = q.subject
                 props = [x for o in self._objects(r, ON_PROPERTY) if (x := _iri(o))]
@@ -409,8 +413,8 @@ def why(term: str, superclass: str, store: Any = None) -> Justification | None:
     ox_store = getattr(store, "ox", store)
     iris = []
     for t in (term, superclass):
-        iri = t if t.startswith(("http://", "https://")) else str(expand_curie(t))
-        if next(iter(ox_store.quads_for_pattern(ox.NamedNode(iri), None, None)), None) is None:
+        iri = term_iri(t)
+        if not term_in_store(ox_store, iri):
             raise NotInStoreError(f"{t}: no such term in the store")
         iris.append(iri)
     return Classifier(ox_store).why(iris[0], iris[1])
