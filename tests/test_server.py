@@ -9,6 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
@@ -23,13 +24,13 @@ OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def http(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None,
-         timeout: float = 60) -> tuple[int, dict[str, str], bytes]:
+         timeout: float = 60) -> tuple[int, Any, bytes]:
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with OPENER.open(req, timeout=timeout) as resp:
-            return resp.status, dict(resp.headers), resp.read()
+            return resp.status, resp.headers, resp.read()  # case-insensitive, as HTTP field names are
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
+        return exc.code, exc.headers, exc.read()
 
 
 @pytest.fixture(scope="module")

@@ -52,15 +52,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def get(url: str, accept: str = BROWSER_ACCEPT, follow: bool = True) -> tuple[int, dict[str, str], bytes]:
+def get(url: str, accept: str = BROWSER_ACCEPT, follow: bool = True) -> tuple[int, Any, bytes]:
     req = urllib.request.Request(url, headers={"Accept": accept})
     handlers: list = [urllib.request.ProxyHandler({})] + ([] if follow else [_NoRedirect()])
     opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(req, timeout=60) as resp:
-            return resp.status, dict(resp.headers), resp.read()
+            return resp.status, resp.headers, resp.read()  # case-insensitive, as HTTP field names are
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
+        return exc.code, exc.headers, exc.read()
 
 
 def text_of(body: bytes) -> str:

@@ -241,9 +241,12 @@ def reason(ctx: click.Context, files: tuple[str, ...], fmt: str, only_native: bo
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
               help="text: grouped by focus node; json or turtle (the SHACL report graph) for machines.")
 @click.option("--no-release", is_flag=True, help="Validate FILES alone, without merging the release.")
-@click.option("--allow-remote-context", is_flag=True, help="Let JSON-LD input fetch remote @context documents.")
+@click.option("--max-size", default=64, show_default=True, type=click.IntRange(0, None),
+              help="Refuse an input file larger than this many MB (0: no limit). SHACL validation holds the "
+                   "whole graph in memory: validate big data in parts (split N-Triples by line), or load it "
+                   "into a triple store and check it with gerokg's QC queries.")
 @_handle_errors
-def validate_cmd(files: tuple[str, ...], fmt: str, no_release: bool, allow_remote_context: bool) -> None:
+def validate_cmd(files: tuple[str, ...], fmt: str, no_release: bool, max_size: int) -> None:
     """Validate the release, or your own RDF files merged with it, against gerokg's SHACL shapes.
 
     Exit code 0: conforms; 1: violations; 2: unreadable input (file and line named).
@@ -254,7 +257,8 @@ def validate_cmd(files: tuple[str, ...], fmt: str, no_release: bool, allow_remot
     """
     from gerokg.validate import validate
 
-    report = validate(list(files) or None, with_release=not no_release, allow_remote_context=allow_remote_context)
+    report = validate(list(files) or None, with_release=not no_release,
+                      max_bytes=max_size * 1000 * 1000 if max_size else None)
     if fmt == "json":
         click.echo(report.json())
     elif fmt == "turtle":
@@ -375,10 +379,21 @@ def query(name: str | None, list_: bool, params: tuple[str, ...], fmt: str, endp
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
 @click.option("--root-path", default="", callback=lambda _c, _p, v: _root_path(v),
               help="The path a reverse proxy publishes the site under (e.g. /gerokg), for the pages' links.")
+@click.option("--max-query-memory", default=1024, show_default=True, type=click.IntRange(0, 1 << 20),
+              help="MB of memory one query may use in its worker (0: no cap); past it the query gets a 503.")
+@click.option("--max-query-length", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000),
+              help="Characters a query may have.")
+@click.option("--max-query-depth", default=64, show_default=True, type=click.IntRange(1, 1000),
+              help="Levels of nested groups, sub-queries, expressions and paths a query may have.")
+@click.option("--max-connections", default=4096, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="Connections open at once; one more gets a 503.")
+@click.option("--head-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a client has to send a request's head.")
 @click.pass_context
 @_handle_errors
 def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: tuple[str, ...], location: str | None,
-          inferred: bool | None, timeout: float, max_rows: int, workers: int, root_path: str) -> None:
+          inferred: bool | None, timeout: float, max_rows: int, workers: int, root_path: str, max_query_memory: int,
+          max_query_length: int, max_query_depth: int, max_connections: int, head_timeout: float) -> None:
     """Serve the graph: web pages to search, browse and query it, and a read-only SPARQL 1.1 endpoint.
 
     Open the printed address in a browser: search a term, read its page (definition, classification
@@ -400,7 +415,8 @@ def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: 
             click.echo("note: no Java runtime found, so the reasoner's conclusions are not served "
                        "(install Java, e.g. apt-get install default-jre-headless, for classifications)", err=True)
     cfg = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-                         root_path=root_path)
+                         root_path=root_path, max_query_memory_mb=max_query_memory, max_query_length=max_query_length,
+                         max_query_depth=max_query_depth, max_connections=max_connections, head_timeout=head_timeout)
     run_server(cfg, release=release, extra=extra, location=location, inferred=inferred,
                announce=lambda m: click.echo(m, err=True), progress=_progress(ctx))
 

@@ -18,6 +18,7 @@ __all__ = [
     "ReasonerError",
     "RdfParseError",
     "ShapeLoadError",
+    "StoreInUseError",
 ]
 
 
@@ -71,6 +72,10 @@ class QuerySyntaxError(GerokgError, ValueError):
 
 class ParameterError(GerokgError, ValueError):
     """A query parameter is unknown, missing or has a value of the wrong type."""
+
+
+class StoreInUseError(GerokgError):
+    """Another process serves the store folder (its lock is held)."""
 
 
 class ReasonerError(GerokgError):

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -464,82 +465,138 @@ def _check_xml(path: str, data: bytes) -> None:
         raise RdfParseError(path, f"not well-formed XML: {exc}", pos[0] if pos else None) from None
 
 
-def _remote_contexts(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k == "@context":
-                ctxs = v if isinstance(v, list) else [v]
-                for c in ctxs:
-                    if isinstance(c, str):
-                        yield c
-                    elif isinstance(c, dict):
-                        yield from _remote_contexts({"x": c})
-                        if "@import" in c:
-                            yield str(c["@import"])
-            else:
-                yield from _remote_contexts(v)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _remote_contexts(item)
+def _parse_jsonld(path: str, data: bytes, base: str, target: Graph) -> None:
+    """JSON-LD through Oxigraph's parser, which has no document loader: a remote ``@context``
+    (at any depth, ``@import`` included) is an error, never a request."""
+    import pyoxigraph as ox
 
-
-def _check_jsonld(path: str, data: bytes, allow_remote: bool) -> None:
     try:
-        doc = json.loads(data.decode("utf-8"))
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RdfParseError(path, f"not UTF-8: {exc}") from None
+        raise RdfParseError(path, f"not UTF-8 (byte {exc.start})") from None
+    # the JSON itself first (Python's parser bounds its recursion), then its depth: Oxigraph's
+    # JSON-LD parser recurses on the process stack and must not see deeper documents
+    try:
+        doc = json.loads(data)
     except json.JSONDecodeError as exc:
         raise RdfParseError(path, f"not valid JSON: {exc.msg}", exc.lineno) from None
     except RecursionError:
+        raise RdfParseError(path, f"refused: JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    if _json_depth(doc) > MAX_JSON_DEPTH:
+        raise RdfParseError(path, f"refused: JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    try:
+        quads = list(ox.parse(data, format=ox.RdfFormat.JSON_LD, base_iri=base))
+    except SyntaxError as exc:
+        message = _one_line(exc)
+        if "LoadDocumentCallback" in message or "remote context" in message.lower():
+            raise RdfParseError(path, "refused: the file names a remote JSON-LD @context, which gerokg never fetches; "
+                                      "inline the context in the file") from None
+        raise RdfParseError(path, f"not valid JSON-LD: {message}", getattr(exc, "lineno", None)) from None
+    except RecursionError:
         raise RdfParseError(path, "refused: JSON nested too deeply") from None
-    if not allow_remote:
-        remote = sorted(set(_remote_contexts(doc)))
-        if remote:
-            raise RdfParseError(
-                path,
-                f"refused: remote JSON-LD @context {remote[0]!r} would be fetched from the network; "
-                "inline the context, or pass allow_remote_context=True (CLI: --allow-remote-context)",
-            )
+    nt = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    target.parse(data=nt or b"", format="nt")
+
+
+#: how deeply a JSON-LD document may nest objects and arrays
+MAX_JSON_DEPTH = 500
+
+
+def _json_depth(doc: Any) -> int:
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def _one_line(exc: BaseException, limit: int = 160) -> str:
+    """A parser's message as one short, escaped line: never more than a short excerpt of the
+    input it quotes (the input may not be the user's RDF at all)."""
+    text = str(exc).strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    if first.endswith(":") and len(lines) > 1:  # rdflib: "at line 3 of <>:" then the reason
+        first = f"{first} {lines[1]}"
+    first = first.encode("unicode_escape").decode("ascii")
+    return first if len(first) <= limit else first[:limit] + "…"
+
+
+@contextlib.contextmanager
+def open_regular(path: str | Path) -> Iterator[Any]:
+    """Open ``path`` for reading only if it is a regular file (a link to one is followed):
+    FIFOs, devices, sockets and folders are refused without blocking on them."""
+    name = str(path)
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise RdfParseError(name, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+                    else "not a regular file")
+            raise RdfParseError(name, f"refused: {kind}; gerokg reads only regular files")
+        os.set_blocking(fd, True)
+        fh = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fh:
+        yield fh
+
+
+def read_regular(path: str | Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file, refusing one larger than ``max_bytes`` (before reading it)."""
+    with open_regular(path) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if max_bytes is not None and size > max_bytes:
+            raise RdfParseError(str(path), f"refused: {size / 1e6:.1f} MB is more than the {max_bytes / 1e6:.0f} MB "
+                                           "this command reads")
+        return fh.read()
 
 
 def parse_rdf_file(
     path: str | Path,
     graph: Graph | None = None,
     fmt: str | None = None,
-    allow_remote_context: bool = False,
+    max_bytes: int | None = None,
 ) -> Graph:
     """Parse an RDF file safely into ``graph`` (a new graph if None).
+
+    Safe means: only regular files; no XML DTDs or entities; no remote JSON-LD contexts (the
+    JSON-LD parser has no document loader); errors quote at most a short, escaped excerpt.
 
     :param path: the file; its suffix gives the format unless ``fmt`` is given
     :param graph: graph to add the triples to
     :param fmt: an rdflib parser name, overriding the suffix
-    :param allow_remote_context: let JSON-LD fetch remote ``@context`` documents
+    :param max_bytes: refuse a larger file (before reading it)
     :returns: the graph
-    :raises RdfParseError: unreadable, malformed or refused input, naming the file and line
+    :raises RdfParseError: unreadable, malformed, too large or refused input, naming the file and line
     """
     p = Path(path)
     name = str(path)
     fmt = fmt or format_for_path(p)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise RdfParseError(name, f"cannot read: {exc.strerror or exc}") from None
-    if fmt == "xml":
-        _check_xml(name, data)
-    elif fmt == "json-ld":
-        _check_jsonld(name, data, allow_remote_context)
-    else:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise RdfParseError(name, f"not UTF-8 text (byte {exc.start})") from None
+    data = read_regular(p, max_bytes)
     target = graph if graph is not None else new_graph()
     scratch = new_graph()
-    try:
-        scratch.parse(data=data, format=fmt, publicID=p.resolve().as_uri())
-    except Exception as exc:  # rdflib raises many types; report them all the same way
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RdfParseError(name, f"not valid {fmt}: {msg}", _line_of(str(exc))) from None
+    if fmt == "json-ld":
+        _parse_jsonld(name, data, p.resolve().as_uri(), scratch)
+    else:
+        if fmt == "xml":
+            _check_xml(name, data)
+        else:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise RdfParseError(name, f"not UTF-8 text (byte {exc.start})") from None
+        try:
+            scratch.parse(data=data, format=fmt, publicID=p.resolve().as_uri())
+        except Exception as exc:  # rdflib raises many types; report them all the same way
+            raise RdfParseError(name, f"not valid {fmt}: {_one_line(exc)}", _line_of(str(exc))) from None
     for triple in scratch:
         for node in triple:
             if isinstance(node, URIRef) and _BAD_IRI.search(node):

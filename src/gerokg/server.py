@@ -1,67 +1,55 @@
-"""``gerokg serve``: a read-only SPARQL 1.1 Protocol endpoint over the release.
+"""``gerokg serve``: a read-only SPARQL 1.1 Protocol endpoint and the web pages, over the release.
 
-Design:
+The layers, outside in:
 
-- The release (plus ``--with`` files, plus inferences with ``--inferred``) lives in an on-disk
-  Oxigraph store; a restart with the same ``--store`` folder does not re-parse anything.
-- Queries run in worker processes that open the store read-only. A query that exceeds the
-  timeout is stopped by ending its worker, which is replaced; other clients keep being served.
-- Results are serialised by gerokg with a row limit (``X-Result-Truncated: true`` when cut),
-  in the format chosen by content negotiation (or ``?format=``).
-- Read-only on every route: SPARQL Update, Graph Store writes and form posts of updates get 403;
-  ``SERVICE`` (federation, outbound requests) is refused with 400.
+- **HTTP**: uvicorn (with httptools, i.e. llhttp) serves an ASGI application built with
+  Starlette. Framing, keep-alive and the backlog are uvicorn's; :mod:`gerokg.httpproto` adds
+  head timeouts, head size limits, a connection cap and JSON errors for what is refused before
+  the application sees it.
+- **Routes** (this module): the SPARQL protocol at ``/sparql`` (GET, POST form or
+  ``application/sparql-query``), the catalogue at ``/queries`` (JSON), ``/queries/NAME`` (a
+  canned query; parameters as query-string fields; ``download=1`` adds Content-Disposition),
+  ``/queries/NAME.rq`` (its text), ``/catalogue.ttl``, ``/health``; and the web pages of
+  :mod:`gerokg.web` (``/``, ``/search``, ``/term/CURIE``, ``/claim/ID``, ``/query``,
+  ``/query/NAME``, the SPARQL box at ``/sparql`` for browsers, ``/pathway``, ``/diagram/...``,
+  ``/docs/``). Every API error is JSON ``{"error", "status"}``; every failed page is an HTML page
+  with the Content-Security-Policy.
+- **Queries** run in sandboxed worker processes (:mod:`gerokg.workers`): parsed first
+  (:mod:`gerokg.sparql_check`: updates 403, SERVICE 400, length and depth limits), then run by
+  Oxigraph on a read-only store, with a timeout, a memory budget and a row limit
+  (``X-Result-Truncated: true`` when cut). The workers have no network.
+- **The store** (:func:`prepare_store`): the release (plus inferences, plus ``--with`` files, each
+  in a named graph keyed by its content hash and replaced when the file changes) in an on-disk
+  Oxigraph store; a restart with the same ``--store`` folder re-parses nothing, and a lock keeps
+  a second process out.
 
-API routes: ``/sparql`` (GET, POST form or ``application/sparql-query``), ``/queries`` (catalogue
-as JSON), ``/queries/NAME`` (run a canned query; parameters as query-string fields; ``download=1``
-adds Content-Disposition), ``/queries/NAME.rq`` (its text), ``/catalogue.ttl`` (the catalogue as
-SHACL SPARQL executables), ``/health``.
-
-Web pages (:mod:`gerokg.web`): ``/`` (start page), ``/search?q=``, ``/term/CURIE``, ``/claim/ID``,
-``/query`` and ``/query/NAME`` (forms with result tables and CSV download), ``/sparql`` opened by a
-browser (the SPARQL box), ``/pathway`` (Figure 1 drawn from the graph; ``/pathway.svg``,
-``/pathway.png``) and ``/diagram/CURIE.svg|png``.
+Read-only on every route: SPARQL Update, Graph Store writes and any ``update`` parameter get 403.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import csv
-import io
 import json
-import multiprocessing as mp
-import queue
-import re
 import shutil
 import signal
+import socket
 import tempfile
 import threading
-import time
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from gerokg import __version__
 from gerokg.errors import GerokgError, ParameterError, QueryNotFoundError
-from gerokg.query import blank_non_code
+from gerokg.httpproto import ConnectionLimits
+from gerokg.sparql_check import QueryLimits
+from gerokg.workers import GRAPH_FORMATS, SELECT_FORMATS, QueryPool, QueryResult, QueryTimeout, WorkerLimits
 
-__all__ = ["EndpointConfig", "GerokgHTTPServer", "QueryPool", "prepare_store", "serve"]
+__all__ = ["EndpointConfig", "QueryPool", "ServerHandle", "prepare_store", "serve", "start_server"]
 
-SELECT_FORMATS = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_FORMATS = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
 _ACCEPT_ALIASES = {
     "application/json": "json", "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
@@ -69,7 +57,11 @@ _ACCEPT_ALIASES = {
     "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
     "text/plain": "ntriples", "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
 }
-_SERVICE = re.compile(r"\bSERVICE\b", re.I)
+CATALOGUE_GRAPH = "https://w3id.org/gerokg/queries"
+_READ_ONLY_ROUTES = ("/store", "/data", "/update", "/sparql-graph-crud", "/sparql-graph-crud-auth")
+#: request bodies up to this size are read and discarded after a 413, so the client sees the
+#: answer; a larger announced body closes the connection at once
+_DRAIN_LIMIT = 16 << 20
 
 
 class RequestError(GerokgError):
@@ -83,7 +75,7 @@ class RequestError(GerokgError):
 
 @dataclass
 class EndpointConfig:
-    """Limits and options of the endpoint."""
+    """Limits and options of the endpoint (defaults are in SECURITY.md)."""
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -91,292 +83,29 @@ class EndpointConfig:
     max_rows: int = 10000          # result rows (or triples) per answer
     max_request_bytes: int = 1 << 20
     workers: int = 2
-    allow_service: bool = False
     #: the path the site is published under behind a reverse proxy (e.g. "/gerokg"), for the links
     #: of the web pages; the proxy strips it from requests
     root_path: str = ""
+    max_query_length: int = 100_000   # characters
+    max_query_depth: int = 64         # nesting levels of groups, sub-queries, expressions, paths
+    max_query_memory_mb: int = 1024   # heap one query may add to its worker
+    head_timeout: float = 10.0        # seconds for a request head to arrive
+    body_timeout: float = 30.0        # seconds for a request body to arrive
+    keep_alive_timeout: int = 5       # seconds an idle keep-alive connection is kept
+    max_connections: int = 4096
+    max_head_bytes: int = 65_536
+    backlog: int = 2048
+
+    def worker_limits(self) -> WorkerLimits:
+        return WorkerLimits(QueryLimits(self.max_query_length, self.max_query_depth), self.max_query_memory_mb)
+
+    def connection_limits(self) -> ConnectionLimits:
+        return ConnectionLimits(head_timeout=self.head_timeout, max_url_bytes=self.max_head_bytes,
+                                max_head_bytes=self.max_head_bytes, max_connections=self.max_connections)
 
 
 # --------------------------------------------------------------------------------------------
-# SPARQL text checks
-# --------------------------------------------------------------------------------------------
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE (anything with an update keyword)."""
-    code = blank_non_code(text).upper()
-    if re.search(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", code) and not re.search(
-            r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code):
-        return "UPDATE"
-    m = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code)
-    return m.group(1) if m else "UNKNOWN"
-
-
-def uses_service(text: str) -> bool:
-    return bool(_SERVICE.search(blank_non_code(text)))
-
-
-# --------------------------------------------------------------------------------------------
-# Result serialisation (with a row limit)
-# --------------------------------------------------------------------------------------------
-
-
-def _nt(term: Any) -> str:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return f"<{term.value}>"
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return str(term)  # pyoxigraph renders literals in N-Triples syntax
-
-
-def _json_term(term: Any) -> dict[str, str]:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
-def serialize_solutions(variables: list[str], rows: list[list[Any]], fmt: str, truncated: bool) -> bytes:
-    if fmt == "json":
-        doc: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": [
-            {v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]}}
-        if truncated:
-            doc["head"]["link"] = ["urn:gerokg:result-truncated"]
-        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
-    if fmt == "xml":
-        import pyoxigraph as ox
-
-        parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-        parts += [f"<variable name={quoteattr(v)}/>" for v in variables]
-        parts.append("</head>\n<results>")
-        for row in rows:
-            parts.append("<result>")
-            for v, t in zip(variables, row):
-                if t is None:
-                    continue
-                if isinstance(t, ox.NamedNode):
-                    val = f"<uri>{escape(t.value)}</uri>"
-                elif isinstance(t, ox.BlankNode):
-                    val = f"<bnode>{escape(t.value)}</bnode>"
-                elif t.language:
-                    val = f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
-                elif t.datatype and t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                    val = f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
-                else:
-                    val = f"<literal>{escape(t.value)}</literal>"
-                parts.append(f"<binding name={quoteattr(v)}>{val}</binding>")
-            parts.append("</result>")
-        parts.append("</results>\n</sparql>\n")
-        return "".join(parts).encode("utf-8")
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(variables)
-        for row in rows:
-            w.writerow(["" if t is None else t.value for t in row])
-        return buf.getvalue().encode("utf-8")
-    # tsv: terms in N-Triples/Turtle syntax, as SPARQL 1.1 TSV requires
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    for row in rows:
-        lines.append("\t".join("" if t is None else _nt(t) for t in row))
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def serialize_boolean(value: bool, fmt: str) -> bytes:
-    if fmt == "xml":
-        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
-    if fmt in ("csv", "tsv"):
-        return (("true" if value else "false") + "\n").encode()
-    return json.dumps({"head": {}, "boolean": value}).encode()
-
-
-# --------------------------------------------------------------------------------------------
-# Worker processes
-# --------------------------------------------------------------------------------------------
-
-
-def _worker_main(conn: Any, store_path: str) -> None:
-    """Run queries sent over ``conn`` on a read-only store until told to stop."""
-    import pyoxigraph as ox
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    store = ox.Store.read_only(store_path)
-    while True:
-        try:
-            msg = conn.recv()
-        except (EOFError, OSError):
-            return
-        if msg is None:
-            return
-        text, fmt, limit = msg
-        try:
-            conn.send(_execute(store, text, fmt, limit))
-        except Exception as exc:  # noqa: BLE001 - every engine error becomes an HTTP answer
-            conn.send((400, f"query failed: {exc}".encode(), "text/plain; charset=utf-8", False))
-
-
-def _execute(store: Any, text: str, fmt: str | None, limit: int) -> tuple[int, bytes, str, bool]:
-    import pyoxigraph as ox
-
-    try:
-        res = store.query(text)
-    except SyntaxError as exc:
-        return 400, f"SPARQL syntax error: {exc}".encode(), "text/plain; charset=utf-8", False
-    if isinstance(res, ox.QueryBoolean):
-        f = fmt if fmt in SELECT_FORMATS else "json"
-        return 200, serialize_boolean(bool(res), f), SELECT_FORMATS[f], False
-    if isinstance(res, ox.QuerySolutions):
-        f = fmt if fmt in SELECT_FORMATS else "json"
-        variables = [v.value for v in res.variables]
-        rows, truncated = [], False
-        for sol in res:
-            if len(rows) >= limit:
-                truncated = True
-                break
-            rows.append([sol[v] for v in variables])
-        return 200, serialize_solutions(variables, rows, f, truncated), SELECT_FORMATS[f], truncated
-    f = fmt if fmt in GRAPH_FORMATS else "turtle"
-    triples, truncated = [], False
-    for t in res:
-        if len(triples) >= limit:
-            truncated = True
-            break
-        triples.append(t)
-    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                  "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[f]
-    body = ox.serialize(triples, format=rdf_format)
-    return 200, body or b"", GRAPH_FORMATS[f], truncated
-
-
-class QueryTimeout(Exception):
-    pass
-
-
-class _Worker:
-    def __init__(self, ctx: Any, store_path: str) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, store_path), daemon=True)
-        self.proc.start()
-        child.close()
-
-    def stop(self, force: bool = False) -> None:
-        if not force:
-            with contextlib.suppress(OSError, BrokenPipeError):
-                self.conn.send(None)
-            self.proc.join(2)
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join(5)
-        self.conn.close()
-
-
-class QueryPool:
-    """Worker processes that run queries with a timeout; a timed-out worker is replaced."""
-
-    def __init__(self, store_path: str | Path, workers: int = 2) -> None:
-        self.store_path = str(store_path)
-        self.ctx = mp.get_context("spawn")
-        self.idle: queue.Queue[_Worker] = queue.Queue()
-        self.size = max(1, workers)
-        self._closed = False
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-        for _ in range(self.size):
-            self._add()
-
-    def _add(self) -> None:
-        w = _Worker(self.ctx, self.store_path)
-        with self._lock:
-            self._all.add(w)
-        self.idle.put(w)
-
-    def run(self, text: str, fmt: str | None, limit: int, timeout: float) -> tuple[int, bytes, str, bool]:
-        deadline = time.monotonic() + timeout
-        try:
-            w = self.idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"all {self.size} query workers stayed busy for {timeout:g} s") from None
-        try:
-            w.conn.send((text, fmt, limit))
-            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
-                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-            result: tuple[int, bytes, str, bool] = w.conn.recv()
-        except QueryTimeout:
-            self._replace(w)
-            raise
-        except (EOFError, OSError):
-            self._replace(w)
-            raise QueryTimeout("the query worker died; it was replaced") from None
-        self.idle.put(w)
-        return result
-
-    def _replace(self, w: _Worker) -> None:
-        with self._lock:
-            self._all.discard(w)
-        w.stop(force=True)
-        if not self._closed:
-            self._add()
-
-    def close(self) -> None:
-        self._closed = True
-        with self._lock:
-            workers = list(self._all)
-            self._all.clear()
-        for w in workers:
-            w.stop()
-
-
-# --------------------------------------------------------------------------------------------
-# The store
-# --------------------------------------------------------------------------------------------
-
-
-def prepare_store(
-    location: str | Path | None,
-    release: str | Path | None = None,
-    extra: Iterable[str | Path] = (),
-    inferred: bool = False,
-    progress: Callable[[str], None] | None = None,
-) -> tuple[Path, bool, int]:
-    """Make the on-disk store the endpoint serves.
-
-    :returns: (store folder, whether it is temporary, number of triples)
-    """
-    import pyoxigraph as ox
-
-    from gerokg.store import open_store
-
-    temporary = location is None
-    path = Path(tempfile.mkdtemp(prefix="gerokg-store-")) if temporary else Path(location)  # type: ignore[arg-type]
-    st = open_store(release, extra=extra, location=path, inferred=inferred, progress=progress)
-    catalogue = ox.NamedNode(CATALOGUE_GRAPH)
-    if next(iter(st.ox.quads_for_pattern(None, None, None, catalogue)), None) is None:
-        from gerokg.catalogue import catalogue_graph
-
-        data = catalogue_graph().serialize(format="nt", encoding="utf-8")
-        st.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=catalogue)
-    st.ox.flush()
-    n = len(st.ox)
-    del st
-    return path, temporary, n
-
-
-CATALOGUE_GRAPH = "https://w3id.org/gerokg/queries"
-
-
-# --------------------------------------------------------------------------------------------
-# HTTP
+# Content negotiation
 # --------------------------------------------------------------------------------------------
 
 
@@ -411,124 +140,146 @@ def negotiate(accept: str | None, explicit: str | None, graph: bool) -> str | No
     return None
 
 
-class GerokgHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+def wants_html(accept: str | None, explicit: str | None) -> bool:
+    """``format=html``, or no format asked and the Accept header prefers text/html to every
+    result format it lists (browsers list text/html first)."""
+    if explicit:
+        return explicit.lower() == "html"
+    best_html, best_other = -1.0, -1.0
+    for q, mime in accept_choices(accept):
+        if mime in ("text/html", "application/xhtml+xml"):
+            best_html = max(best_html, q)
+        elif mime in _ACCEPT_ALIASES:
+            best_other = max(best_other, q)
+    # a tie goes to the data: a SPARQL client that also accepts HTML wants results
+    return best_html > 0 and best_html > best_other
+
+
+# --------------------------------------------------------------------------------------------
+# The store
+# --------------------------------------------------------------------------------------------
+
+
+def prepare_store(
+    location: str | Path | None,
+    release: str | Path | None = None,
+    extra: Iterable[str | Path] = (),
+    inferred: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Path, bool, int]:
+    """Make the on-disk store the endpoint serves.
+
+    :returns: (store folder, whether it is temporary, number of triples in the default graph)
+    """
+    import pyoxigraph as ox
+
+    from gerokg.store import open_store
+
+    temporary = location is None
+    path = Path(tempfile.mkdtemp(prefix="gerokg-store-")) if temporary else Path(location)  # type: ignore[arg-type]
+    st = open_store(release, extra=extra, location=path, inferred=inferred, progress=progress)
+    catalogue = ox.NamedNode(CATALOGUE_GRAPH)
+    if next(iter(st.ox.quads_for_pattern(None, None, None, catalogue)), None) is None:
+        from gerokg.catalogue import catalogue_graph
+
+        data = catalogue_graph().serialize(format="nt", encoding="utf-8")
+        st.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=catalogue)
+    st.ox.flush()
+    n = st.default_graph_size()
+    del st
+    return path, temporary, n
+
+
+# --------------------------------------------------------------------------------------------
+# The application
+# --------------------------------------------------------------------------------------------
+
+
+class Endpoint:
+    """The routes, bound to one store, worker pool and (optionally) web site."""
 
     def __init__(self, config: EndpointConfig, pool: QueryPool, triples: int, site: Any = None) -> None:
         self.config = config
         self.pool = pool
         self.triples = triples
         self.site = site
-        super().__init__((config.host, config.port), _Handler)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: GerokgHTTPServer
-    server_version = f"gerokg/{__version__}"
-    protocol_version = "HTTP/1.1"
-    # headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the
-    # client's delayed ACK hold each small answer on a keep-alive connection for ~40 ms
-    disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        return
 
     # -- helpers
-    def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+    @staticmethod
+    def _params(request: Any) -> dict[str, list[str]]:
+        return urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
 
-    def _error(self, status: int, message: str) -> None:
-        body = json.dumps({"error": message, "status": status}).encode()
-        self._send(status, body, "application/json")
+    def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> Any:
+        from starlette.responses import Response
 
-    def _body(self) -> bytes:
-        length = self.headers.get("Content-Length")
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            raise RequestError(411, "chunked request bodies are not accepted; send Content-Length")
+        return Response(json.dumps(payload).encode(), status, headers=_cors(headers), media_type="application/json")
+
+    def error(self, status: int, message: str, headers: dict[str, str] | None = None) -> Any:
+        return self._json(status, {"error": message, "status": status}, headers)
+
+    def page(self, page: Any) -> Any:
+        from starlette.responses import Response
+
+        return Response(page.body, page.status, headers=_cors(dict(page.headers)), media_type=page.content_type)
+
+    async def _body(self, request: Any) -> bytes:
+        cfg = self.config
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > cfg.max_request_bytes:
+            raise RequestError(413, f"request body larger than {cfg.max_request_bytes} bytes")
+        chunks: list[bytes] = []
+        size = 0
+
+        async def collect() -> None:
+            nonlocal size
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > cfg.max_request_bytes:
+                    raise RequestError(413, f"request body larger than {cfg.max_request_bytes} bytes")
+                chunks.append(chunk)
+
         try:
-            n = int(length or 0)
-        except ValueError:
-            raise RequestError(400, "bad Content-Length") from None
-        if n < 0:
-            raise RequestError(400, "bad Content-Length")
-        if n > self.server.config.max_request_bytes:
-            # drain (up to 16 MiB, discarded) so the client can read the 413 instead of a broken
-            # pipe, then close the connection
-            left = min(n, 16 << 20)
-            while left > 0:
-                chunk = self.rfile.read(min(left, 1 << 16))
-                if not chunk:
-                    break
-                left -= len(chunk)
-            self.close_connection = True
-            raise RequestError(413, f"request body larger than {self.server.config.max_request_bytes} bytes")
-        return self.rfile.read(n) if n else b""
+            await asyncio.wait_for(collect(), cfg.body_timeout)
+        except asyncio.TimeoutError:
+            raise RequestError(408, f"the request body did not arrive within {cfg.body_timeout:g} s") from None
+        return b"".join(chunks)
 
-    def _run(self, text: str, fmt_key: str | None, extra_headers: dict[str, str] | None = None) -> None:
-        cfg = self.server.config
-        form = query_form(text)
-        if form == "UPDATE":
-            raise RequestError(403, "read-only endpoint: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, ...) is refused")
-        if not cfg.allow_service and uses_service(text):
-            raise RequestError(400, "SERVICE (federated query) is refused by this endpoint: it makes no outbound requests")
+    async def run_query(self, text: str, select_fmt: str | None, graph_fmt: str | None) -> QueryResult:
+        from starlette.concurrency import run_in_threadpool
+
+        cfg = self.config
         try:
-            status, body, ctype, truncated = self.server.pool.run(text, fmt_key, cfg.max_rows, cfg.timeout)
+            return await run_in_threadpool(self.pool.run, text, select_fmt, graph_fmt, cfg.max_rows, cfg.timeout)
         except QueryTimeout as exc:
             raise RequestError(503, str(exc)) from None
-        headers = {"X-Result-Truncated": "true"} if truncated else {}
+
+    async def _answer(self, text: str, select_fmt: str | None, graph_fmt: str | None,
+                      extra_headers: dict[str, str] | None = None) -> Any:
+        from starlette.responses import Response
+
+        res = await self.run_query(text, select_fmt, graph_fmt)
+        if res.status != 200:
+            return self.error(res.status, res.body.decode("utf-8", "replace"))
+        headers = {"X-Result-Truncated": "true"} if res.truncated else {}
         headers.update(extra_headers or {})
-        if status != 200:
-            self._send(status, json.dumps({"error": body.decode("utf-8", "replace"), "status": status}).encode(),
-                       "application/json")
-            return
-        self._send(200, body, ctype if "charset" in ctype else f"{ctype}; charset=utf-8", headers)
+        ctype = res.content_type if "charset" in res.content_type else f"{res.content_type}; charset=utf-8"
+        return Response(res.body, 200, headers=_cors(headers), media_type=ctype)
 
-    # -- routing
-    def _dispatch(self) -> None:
-        url = urllib.parse.urlsplit(self.path)
-        if len(self.path) > 65536:
-            raise RequestError(414, "request URI too long")
-        params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
-        path = url.path.rstrip("/") or "/"
-        if self.command in ("GET", "HEAD") and self._page(path, params):
-            return
-        if path == "/sparql":
-            self._sparql(params)
-        elif path == "/queries" and self.command in ("GET", "HEAD"):
-            self._catalogue_json()
-        elif path == "/catalogue.ttl" and self.command in ("GET", "HEAD"):
-            from gerokg.catalogue import catalogue_turtle
-
-            self._send(200, catalogue_turtle(), "text/turtle; charset=utf-8")
-        elif path.startswith("/queries/") and self.command in ("GET", "HEAD"):
-            self._canned(path[len("/queries/"):], params)
-        elif path == "/health" and self.command in ("GET", "HEAD"):
-            self._send(200, json.dumps({"status": "ok", "triples": self.server.triples, "version": __version__}).encode(),
-                       "application/json")
-        elif path in ("/store", "/data", "/update", "/sparql-graph-crud", "/sparql-graph-crud-auth"):
-            raise RequestError(403, "read-only endpoint: graph store and update routes are refused")
-        else:
-            raise RequestError(404, f"no route {url.path!r}; see / for what this endpoint serves")
-
-    def _sparql(self, params: dict[str, list[str]]) -> None:
-        if self.command in ("GET", "HEAD"):
-            if "update" in params:
-                raise RequestError(403, "read-only endpoint: SPARQL Update is refused")
+    # -- API routes
+    async def sparql(self, request: Any) -> Any:
+        params = self._params(request)
+        if "update" in params:
+            raise RequestError(403, "read-only endpoint: SPARQL Update is refused")
+        method = request.method
+        if method in ("GET", "HEAD"):
+            if self.site is not None and wants_html(request.headers.get("accept"), (params.get("format") or [None])[0]):
+                return await self._page(lambda: self.site.sparql_page((params.get("query") or [None])[0]))
             if "query" not in params:
                 raise RequestError(400, "missing 'query' parameter")
             text = params["query"][0]
-        elif self.command == "POST":
-            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            body = self._body()
+        elif method == "POST":
+            ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+            body = await self._body(request)
             if ctype == "application/sparql-update":
                 raise RequestError(403, "read-only endpoint: SPARQL Update is refused")
             if ctype == "application/sparql-query":
@@ -544,12 +295,11 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 raise RequestError(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
         else:
-            raise RequestError(405, f"{self.command} is not allowed on /sparql (read-only endpoint)")
-        graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
-        fmt = negotiate(self.headers.get("Accept"), (params.get("format") or [None])[0], graph)
-        self._run(text, fmt)
+            raise RequestError(405, f"{method} is not allowed on /sparql (read-only endpoint)")
+        accept, explicit = request.headers.get("accept"), (params.get("format") or [None])[0]
+        return await self._answer(text, negotiate(accept, explicit, False), negotiate(accept, explicit, True))
 
-    def _catalogue_json(self) -> None:
+    async def catalogue_json(self, request: Any) -> Any:
         from gerokg.query import list_queries
 
         items = [{
@@ -558,148 +308,282 @@ class _Handler(BaseHTTPRequestHandler):
             "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
                        for p in q.params],
         } for q in list_queries()]
-        self._send(200, json.dumps(items, indent=1).encode(), "application/json")
+        from starlette.responses import Response
 
-    def _canned(self, name: str, params: dict[str, list[str]]) -> None:
+        return Response(json.dumps(items, indent=1).encode(), 200, headers=_cors(), media_type="application/json")
+
+    async def catalogue_turtle(self, request: Any) -> Any:
+        from starlette.responses import Response
+
+        from gerokg.catalogue import catalogue_turtle
+
+        return Response(catalogue_turtle(), 200, headers=_cors(), media_type="text/turtle; charset=utf-8")
+
+    async def canned(self, request: Any) -> Any:
+        from starlette.responses import Response
+
         from gerokg.query import bind_params, bind_query_text, load_query
 
+        name = request.path_params["name"]
+        params = self._params(request)
+        if "update" in params:
+            raise RequestError(403, "read-only endpoint: SPARQL Update is refused")
         if name.endswith(".rq"):
             q = load_query(name[:-3])
-            self._send(200, q.text.encode(), "application/sparql-query; charset=utf-8")
-            return
+            return Response(q.text.encode(), 200, headers=_cors(), media_type="application/sparql-query; charset=utf-8")
         q = load_query(name)
         download = (params.get("download") or [""])[0] not in ("", "0", "false")
         values = {k: v[0] for k, v in params.items() if k not in ("format", "download")}
         text = bind_query_text(q, bind_params(q, values))
-        fmt = negotiate(self.headers.get("Accept"), (params.get("format") or [None])[0], q.form in ("CONSTRUCT", "DESCRIBE"))
+        graph = q.form in ("CONSTRUCT", "DESCRIBE")
+        fmt = negotiate(request.headers.get("accept"), (params.get("format") or [None])[0], graph)
         extension = {"csv": "csv", "tsv": "tsv", "xml": "srx", "turtle": "ttl", "ntriples": "nt",
-                     "jsonld": "jsonld", "rdfxml": "rdf"}.get(fmt or "", "json")
-        self._run(text, fmt, {"Content-Disposition": f'attachment; filename="{q.name}.{extension}"'} if download else None)
+                     "jsonld": "jsonld", "rdfxml": "rdf"}.get(fmt or "", "ttl" if graph else "json")
+        headers = {"Content-Disposition": f'attachment; filename="{q.name}.{extension}"'} if download else None
+        return await self._answer(text, None if graph else fmt, fmt if graph else None, headers)
+
+    async def health(self, request: Any) -> Any:
+        return self._json(200, {"status": "ok", "triples": self.triples, "version": __version__,
+                                "network_isolation": self.pool.confinement.describe() if self.pool.confinement else "unknown"})
+
+    async def read_only(self, request: Any) -> Any:
+        raise RequestError(403, "read-only endpoint: graph store and update routes are refused")
 
     # -- web pages
-    def _wants_html(self, params: dict[str, list[str]]) -> bool:
-        """``format=html``, or no format asked and the Accept header prefers text/html to every
-        result format it lists (browsers list text/html first)."""
-        explicit = (params.get("format") or [None])[0]
-        if explicit:
-            return explicit.lower() == "html"
-        best_html, best_other = -1.0, -1.0
-        for q, mime in accept_choices(self.headers.get("Accept")):
-            if mime in ("text/html", "application/xhtml+xml"):
-                best_html = max(best_html, q)
-            elif mime in _ACCEPT_ALIASES:
-                best_other = max(best_other, q)
-        # a tie goes to the data: a SPARQL client that also accepts HTML wants results
-        return best_html > 0 and best_html > best_other
+    async def _page(self, make: Callable[[], Any]) -> Any:
+        from starlette.concurrency import run_in_threadpool
 
-    def _send_page(self, page: Any) -> None:
-        headers = dict(page.headers)
-        self._send(page.status, page.body, page.content_type, headers)
-
-    def _page(self, path: str, params: dict[str, list[str]]) -> bool:
-        """Serve a web page when ``path`` is one; False when it is an API route."""
-        site = self.server.site
-        if site is None:
-            return False
         from gerokg.web import NotFound
 
+        site = self.site
         try:
-            if path == "/":
-                page = site.home()
-            elif path == "/search":
-                page = site.search(params)
-            elif path.startswith("/term/"):
-                page = site.term(path[len("/term/"):])
-            elif path.startswith("/claim/"):
-                page = site.claim_page(path[len("/claim/"):])
-            elif path == "/query":
-                page = site.queries_page()
-            elif path.startswith("/query/"):
-                page = site.query_page(path[len("/query/"):], params)
-            elif path == "/sparql" and self._wants_html(params):
-                page = site.sparql_page((params.get("query") or [None])[0])
-            elif path == "/pathway":
-                page = site.pathway_page()
-            elif path == "/docs" or path.startswith("/docs/"):
-                if path == "/docs" and not self.path.split("?")[0].endswith("/"):
-                    # relative links in the documentation need the trailing slash
-                    self._send(301, b"", "text/plain", {"Location": self.server.config.root_path + "/docs/"})
-                    return True
-                page = site.docs(path[len("/docs/"):])
-            elif path in ("/pathway.svg", "/pathway.png") or (
-                    path.startswith("/diagram/") and path.endswith((".svg", ".png"))):
-                fmt = path.rsplit(".", 1)[1]
-                term = None
-                if path.startswith("/diagram/"):
-                    from gerokg.web import resolve_term
-
-                    term = resolve_term(urllib.parse.unquote(path[len("/diagram/"):-4]))
-                data = site.diagram_bytes(term, fmt)
-                self._send(200, data, "image/svg+xml" if fmt == "svg" else "image/png",
-                           {"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff",
-                            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
-                return True
-            elif path == "/static/gerokg.css":
-                from importlib.resources import files
-
-                css = files("gerokg").joinpath("static/gerokg.css").read_bytes()
-                self._send(200, css, "text/css; charset=utf-8", {"Cache-Control": "max-age=3600"})
-                return True
-            else:
-                return False
+            page = await run_in_threadpool(make)
         except (NotFound, LookupError) as exc:  # LookupError: a term the store does not hold
             page = site.error_page(404, str(exc))
         except RequestError as exc:
             page = site.error_page(exc.status, exc.message)
         except GerokgError as exc:
             page = site.error_page(400, str(exc))
-        self._send_page(page)
-        return True
-
-    def _handle(self) -> None:
-        try:
-            self._dispatch()
-        except RequestError as exc:
-            self._error(exc.status, exc.message)
-        except (ParameterError, QueryNotFoundError) as exc:
-            self._error(404 if isinstance(exc, QueryNotFoundError) else 400, str(exc))
-        except GerokgError as exc:
-            self._error(400, str(exc))
-        except (BrokenPipeError, ConnectionResetError):
-            pass
         except Exception as exc:  # noqa: BLE001 - never a traceback to the client
-            self._error(500, f"internal error: {type(exc).__name__}")
+            page = site.error_page(500, f"internal error: {type(exc).__name__}")
+        return self.page(page)
 
-    do_GET = _handle
-    do_HEAD = _handle
-    do_POST = _handle
-    do_PUT = _handle
-    do_DELETE = _handle
-    do_PATCH = _handle
+    def pages(self) -> list[Any]:
+        """The web pages' routes (GET and HEAD)."""
+        from starlette.routing import Route
+
+        site = self.site
+
+        def params_of(request: Any) -> dict[str, list[str]]:
+            return self._params(request)
+
+        def route(path: str, make: Callable[[Any], Callable[[], Any]]) -> Any:
+            async def endpoint(request: Any) -> Any:
+                return await self._page(make(request))
+
+            return Route(path, endpoint, methods=["GET"])
+
+        async def docs_redirect(request: Any) -> Any:
+            from starlette.responses import Response
+
+            # relative links in the documentation need the trailing slash
+            return Response(b"", 301, headers={"Location": self.config.root_path + "/docs/"}, media_type="text/plain")
+
+        async def diagram(request: Any) -> Any:
+            from starlette.concurrency import run_in_threadpool
+            from starlette.responses import Response
+
+            from gerokg.web import resolve_term
+
+            path = request.url.path
+            if path.startswith("/diagram/") and not path.endswith((".svg", ".png")):
+                def missing() -> Any:
+                    raise LookupError(f"no page {path!r}: a diagram is /diagram/CURIE.svg or .png")
+
+                return await self._page(missing)
+            fmt = path.rsplit(".", 1)[1]
+
+            def draw() -> Any:
+                term = None
+                if path.startswith("/diagram/"):
+                    term = resolve_term(urllib.parse.unquote(request.path_params["ref"])[:-4])
+                return site.diagram_bytes(term, fmt)
+
+            try:
+                data = await run_in_threadpool(draw)
+            except Exception:  # noqa: BLE001 - the page path renders the error
+                return await self._page(draw)
+            return Response(data, 200, media_type="image/svg+xml" if fmt == "svg" else "image/png", headers={
+                "Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+                "Access-Control-Allow-Origin": "*"})
+
+        async def css(request: Any) -> Any:
+            from importlib.resources import files
+
+            from starlette.responses import Response
+
+            data = files("gerokg").joinpath("static/gerokg.css").read_bytes()
+            return Response(data, 200, media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+        return [
+            route("/", lambda r: site.home),
+            route("/search", lambda r: lambda: site.search(params_of(r))),
+            route("/term/{ref:path}", lambda r: lambda: site.term(urllib.parse.unquote(r.path_params["ref"]))),
+            route("/claim/{ref:path}", lambda r: lambda: site.claim_page(urllib.parse.unquote(r.path_params["ref"]))),
+            route("/query", lambda r: site.queries_page),
+            route("/query/{name:path}", lambda r: lambda: site.query_page(r.path_params["name"], params_of(r))),
+            route("/pathway", lambda r: site.pathway_page),
+            Route("/pathway.svg", diagram, methods=["GET"]),
+            Route("/pathway.png", diagram, methods=["GET"]),
+            Route("/diagram/{ref:path}", diagram, methods=["GET"]),
+            Route("/docs", docs_redirect, methods=["GET"]),
+            route("/docs/{name:path}", lambda r: lambda: site.docs(r.path_params["name"])),
+            Route("/static/gerokg.css", css, methods=["GET"]),
+        ]
+
+    # -- the application
+    def app(self) -> Any:
+        from starlette.applications import Starlette
+        from starlette.exceptions import HTTPException
+        from starlette.routing import Route
+
+        api: list[Any] = [
+            Route("/sparql", self.sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+            Route("/queries", self.catalogue_json, methods=["GET"]),
+            Route("/queries/{name:path}", self.canned, methods=["GET"]),
+            Route("/catalogue.ttl", self.catalogue_turtle, methods=["GET"]),
+            Route("/health", self.health, methods=["GET"]),
+        ]
+        api += [Route(p, self.read_only, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]) for p in _READ_ONLY_ROUTES]
+        routes = (self.pages() if self.site is not None else []) + api
+
+        async def http_error(request: Any, exc: Exception) -> Any:
+            status = getattr(exc, "status_code", 500)
+            if status == 404:
+                message = f"no route {request.url.path!r}; see / for what this endpoint serves"
+                if self.site is not None and wants_html(request.headers.get("accept"), None):
+                    return self.page(self.site.error_page(404, message))
+            elif status == 405:
+                message = f"{request.method} is not allowed on {request.url.path} (read-only endpoint)"
+            else:
+                message = str(getattr(exc, "detail", "")) or "error"
+            return self.error(status, message)
+
+        async def gerokg_error(request: Any, exc: Exception) -> Any:
+            return _error_response(self, exc, request.scope)
+
+        app = Starlette(routes=routes, exception_handlers={
+            HTTPException: http_error, GerokgError: gerokg_error, Exception: gerokg_error})
+        app.router.redirect_slashes = False
+        return _Guard(app, self)
+
+
+def _cors(headers: dict[str, str] | None = None) -> dict[str, str]:
+    out = {"Access-Control-Allow-Origin": "*"}
+    out.update(headers or {})
+    return out
+
+
+class _Guard:
+    """Outermost ASGI layer: a trailing slash is ignored (but for ``/docs/``), and every error
+    raised by a route becomes the API's JSON error; nothing reaches the client as a traceback."""
+
+    def __init__(self, app: Any, endpoint: Endpoint) -> None:
+        self.app = app
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[Any]],
+                       send: Callable[[Any], Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            return
+        path = scope["path"]
+        if len(path) > 1 and path.endswith("/") and not path.startswith("/docs/"):
+            scope = {**scope, "path": path.rstrip("/") or "/"}
+        started = False
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:  # noqa: BLE001 - answered (once) and never shown as a traceback
+            if not started:
+                await _error_response(self.endpoint, exc, scope)(scope, receive, send)
+
+
+def _error_response(ep: Endpoint, exc: Exception, scope: dict[str, Any]) -> Any:
+    """The JSON error answer for an exception raised by a route."""
+    if isinstance(exc, RequestError):
+        headers = {"Connection": "close"} if exc.status == 413 and _large_body(scope) else None
+        return ep.error(exc.status, exc.message, headers)
+    if isinstance(exc, QueryNotFoundError):
+        return ep.error(404, str(exc))
+    if isinstance(exc, (ParameterError, GerokgError)):
+        return ep.error(400, str(exc))
+    return ep.error(500, f"internal error: {type(exc).__name__}")
+
+
+def _large_body(scope: dict[str, Any]) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            return not value.isdigit() or int(value) > _DRAIN_LIMIT
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Running it
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass
 class ServerHandle:
     """A running endpoint (for tests and embedding)."""
 
-    httpd: GerokgHTTPServer
+    server: Any
     thread: threading.Thread
+    pool: QueryPool
     store_path: Path
     temporary: bool
     url: str
+    endpoint: Endpoint
+    lock: Any = None
     stopped: bool = field(default=False)
+
+    @property
+    def triples(self) -> int:
+        return self.endpoint.triples
 
     def stop(self) -> None:
         if self.stopped:
             return
         self.stopped = True
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.httpd.pool.close()
-        self.httpd.site = None
-        self.thread.join(10)
+        self.server.should_exit = True
+        self.thread.join(15)
+        self.pool.close()
+        self.endpoint.site = None
+        if self.lock is not None:
+            self.lock.release()
         if self.temporary:
             shutil.rmtree(self.store_path, ignore_errors=True)
+
+
+def bind_socket(config: EndpointConfig) -> socket.socket:
+    """Bind the listening socket first, so a busy port is reported before any expensive work."""
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((config.host, config.port))
+    except OSError as exc:
+        sock.close()
+        raise GerokgError(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}") from None
+    sock.listen(config.backlog)
+    sock.setblocking(False)
+    return sock
 
 
 def start_server(
@@ -714,11 +598,27 @@ def start_server(
     """Start the endpoint in a background thread and return a handle to stop it.
 
     :param web: also serve the web pages (search, term pages, query forms, SPARQL box, pathway)
+    :raises GerokgError: the port is busy, or the store is in use by another process
     """
-    path, temporary, n = prepare_store(location, release, extra, inferred, progress)
-    if progress:
-        progress(f"starting {config.workers} query worker(s)")
-    pool = QueryPool(path, config.workers)
+    import uvicorn
+
+    from gerokg.httpproto import protocol_for
+    from gerokg.store import StoreLock
+
+    sock = bind_socket(config)
+    lock = None
+    try:
+        if location is not None:
+            lock = StoreLock(location)
+        path, temporary, n = prepare_store(location, release, extra, inferred, progress)
+        if progress:
+            progress(f"starting {config.workers} query worker(s)")
+        pool = QueryPool(path, config.workers, config.worker_limits())
+    except BaseException:
+        sock.close()
+        if lock is not None:
+            lock.release()
+        raise
     site = None
     if web:
         import pyoxigraph as ox
@@ -727,15 +627,37 @@ def start_server(
 
         site = Site(ox.Store.read_only(str(path)), pool.run, timeout=config.timeout, max_rows=config.max_rows,
                     triples=n, root_path=config.root_path)
-    try:
-        httpd = GerokgHTTPServer(config, pool, n, site)
-    except OSError:
-        pool.close()
-        raise
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    endpoint = Endpoint(config, pool, n, site)
+    uv_config = uvicorn.Config(
+        endpoint.app(), http=protocol_for(config.connection_limits()), lifespan="off", access_log=False,
+        log_level="warning", timeout_keep_alive=config.keep_alive_timeout, backlog=config.backlog,
+        server_header=False, headers=[("server", f"gerokg/{__version__}")], ws="none", interface="asgi3")
+    server = uvicorn.Server(uv_config)
+    ready = threading.Event()
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+
+        async def main() -> None:
+            serving = asyncio.ensure_future(server.serve(sockets=[sock]))
+            while not server.started and not serving.done():
+                await asyncio.sleep(0.01)
+            ready.set()
+            await serving
+
+        try:
+            loop.run_until_complete(main())
+        finally:
+            ready.set()
+            loop.close()
+
+    thread = threading.Thread(target=run, name="gerokg-http", daemon=True)
     thread.start()
-    host, port = httpd.server_address[:2]
-    return ServerHandle(httpd, thread, path, temporary, f"http://{host}:{port}")
+    ready.wait(30)
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return ServerHandle(server, thread, pool, path, temporary, f"http://{shown}:{port}", endpoint, lock)
 
 
 def serve(
@@ -759,9 +681,11 @@ def serve(
     old_term = signal.signal(signal.SIGTERM, _signal)
     old_int = signal.signal(signal.SIGINT, _signal)
     try:
+        isolation = handle.pool.confinement.describe() if handle.pool.confinement else "unknown"
         announce(f"gerokg on {handle.url}/ : open it in a browser to search, browse and query "
-                 f"(SPARQL endpoint: {handle.url}/sparql; {handle.httpd.triples} triples, read-only, "
-                 f"timeout {config.timeout:g} s, at most {config.max_rows} rows); Ctrl-C to stop")
+                 f"(SPARQL endpoint: {handle.url}/sparql; {handle.triples} triples, read-only, "
+                 f"timeout {config.timeout:g} s, at most {config.max_rows} rows; query workers' network "
+                 f"isolation: {isolation}); Ctrl-C to stop")
         while not stop.wait(0.5):
             pass
     finally:
@@ -769,4 +693,3 @@ def serve(
         signal.signal(signal.SIGTERM, old_term)
         signal.signal(signal.SIGINT, old_int)
         announce("gerokg endpoint stopped")
-

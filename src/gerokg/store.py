@@ -7,16 +7,61 @@ of magnitude faster (see benchmarks/). rdflib stays the library for building and
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from gerokg.errors import OntologyLoadError, RdfParseError
-from gerokg.rdfio import format_for_path, parse_rdf_file
+from gerokg.errors import OntologyLoadError, RdfParseError, StoreInUseError
+from gerokg.rdfio import format_for_path, open_regular, parse_rdf_file
 
-__all__ = ["GerokgStore", "open_store"]
+__all__ = ["WITH_GRAPHS", "GerokgStore", "StoreLock", "open_store"]
+
+#: the graph recording which ``--with`` files a store holds (by SHA-256); each file's triples
+#: are in the named graph ``WITH_GRAPHS + "/" + sha256``, and the triples it added to the
+#: default graph in ``... + "/added"``
+WITH_GRAPHS = "https://w3id.org/gerokg/with"
+_SHA256 = ox.NamedNode("https://w3id.org/gerokg/schema/sha256")
+_SOURCE = ox.NamedNode("https://w3id.org/gerokg/schema/sourceFile")
+
+
+class StoreLock:
+    """An exclusive lock on a store folder, held while a process serves it.
+
+    The lock is ``flock`` on ``gerokg.lock`` in the folder: the kernel drops it when the process
+    ends, however it ends (kill -9 included), so a stale lock never blocks a restart.
+
+    :raises StoreInUseError: another process holds the store
+    """
+
+    def __init__(self, location: str | Path) -> None:
+        import fcntl
+
+        folder = Path(location)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / "gerokg.lock"
+        self._fd: int | None = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = ""
+            with contextlib.suppress(OSError, ValueError):
+                holder = f" (process {int(os.pread(self._fd, 32, 0).decode().strip())})"
+            os.close(self._fd)
+            self._fd = None
+            raise StoreInUseError(f"{folder}: store in use by another gerokg process{holder}; "
+                                  "stop it, or serve another --store folder") from None
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, f"{os.getpid()}\n".encode(), 0)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 _OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -48,7 +93,60 @@ class GerokgStore:
     def is_empty(self) -> bool:
         return len(self.ox) == 0
 
-    def add_graph(self, graph: Graph, graph_name: str | None = None) -> None:
+    def default_graph_size(self) -> int:
+        """Triples in the default graph: what a plain SPARQL query sees."""
+        for sol in self.ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"):  # type: ignore[union-attr]
+            return int(sol["n"].value)  # type: ignore[union-attr]
+        return 0
+
+    def sync_with_files(self, paths: Iterable[str | Path], progress: Callable[[str], None] | None = None) -> None:
+        """Make the store hold exactly these ``--with`` files, each once.
+
+        A file is known by the SHA-256 of its bytes: a file the store already holds is not
+        loaded again (a restart appends nothing), a file no longer given (or changed) is taken
+        out, with the triples it had added to the default graph.
+        """
+        wanted: dict[str, Path] = {}
+        for p in paths:
+            wanted.setdefault(_sha256(p), Path(p))
+        meta = ox.NamedNode(WITH_GRAPHS)
+        held = {q.object.value: q.subject for q in self.ox.quads_for_pattern(None, _SHA256, None, meta)}
+        if set(held) == set(wanted):
+            return
+        for digest in sorted(set(held) - set(wanted)):
+            graph = held[digest]
+            added = ox.NamedNode(graph.value + "/added")
+            for q in list(self.ox.quads_for_pattern(None, None, None, added)):
+                self.ox.remove(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
+            for g in (graph, added):
+                with contextlib.suppress(Exception):
+                    self.ox.remove_graph(g)
+            for q in list(self.ox.quads_for_pattern(graph, None, None, meta)):
+                self.ox.remove(q)
+        # a triple two files shared may have gone with the one removed: put it back
+        for digest in sorted(set(held) & set(wanted)):
+            self._merge_into_default(held[digest])
+        for digest in sorted(set(wanted) - set(held)):
+            path = wanted[digest]
+            if progress:
+                progress(f"loading {path}")
+            graph = ox.NamedNode(f"{WITH_GRAPHS}/{digest}")
+            self.add_file(path, graph_name=graph.value)
+            self._merge_into_default(graph)
+            self.ox.add(ox.Quad(graph, _SHA256, ox.Literal(digest), meta))
+            self.ox.add(ox.Quad(graph, _SOURCE, ox.Literal(str(path)), meta))
+
+    def _merge_into_default(self, graph: ox.NamedNode) -> None:
+        added = ox.NamedNode(graph.value + "/added")
+        new = []
+        for q in self.ox.quads_for_pattern(None, None, None, graph):
+            triple = ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+            if triple not in self.ox:
+                new.append(triple)
+        self.ox.extend(new)
+        self.ox.extend(ox.Quad(q.subject, q.predicate, q.object, added) for q in new)
+
+    def add_graph(self, graph: Graph, graph_name: str | None = None) -> None:  # noqa: D102
         """Bulk-load an rdflib graph (through N-Triples) into the default graph or a named one."""
         # sorted lines: the store then returns solutions (and GROUP_CONCAT lists) in the same
         # order in every process, whatever Python's hash seed
@@ -56,25 +154,28 @@ class GerokgStore:
         target = ox.NamedNode(graph_name) if graph_name else ox.DefaultGraph()
         self.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
 
-    def add_file(self, path: str | Path) -> None:
-        """Load an RDF file into the default graph.
+    def add_file(self, path: str | Path, graph_name: str | None = None) -> None:
+        """Load an RDF file into the default graph (or the named graph ``graph_name``).
 
         Turtle, N-Triples, N-Quads and TriG go straight to Oxigraph's parser; RDF/XML and JSON-LD
-        first pass gerokg's safe parser (no XML entities, no remote JSON-LD contexts).
+        first pass gerokg's safe parser (no XML entities, no remote JSON-LD contexts). Only
+        regular files are read.
 
         :raises RdfParseError: the file cannot be read or parsed, naming the file and line
         """
         fmt = format_for_path(path)
         if fmt in ("xml", "json-ld"):
-            self.add_graph(parse_rdf_file(path, fmt=fmt))
+            self.add_graph(parse_rdf_file(path, fmt=fmt), graph_name)
             return
-        try:
-            self.ox.bulk_load(path=str(path), format=_OX_FORMATS[fmt],
-                              to_graph=ox.DefaultGraph() if fmt in ("turtle", "nt", "xml") else None)
-        except SyntaxError as exc:
-            raise RdfParseError(str(path), f"not valid {fmt}: {exc}", getattr(exc, "lineno", None)) from None
-        except OSError as exc:
-            raise RdfParseError(str(path), f"cannot read: {exc}") from None
+        target = ox.NamedNode(graph_name) if graph_name else ox.DefaultGraph()
+        with open_regular(path) as fh:
+            try:
+                self.ox.bulk_load(fh, format=_OX_FORMATS[fmt],
+                                  to_graph=target if fmt in ("turtle", "nt", "xml") or graph_name else None)
+            except SyntaxError as exc:
+                raise RdfParseError(str(path), f"not valid {fmt}: {_short(exc)}", getattr(exc, "lineno", None)) from None
+            except OSError as exc:
+                raise RdfParseError(str(path), f"cannot read: {exc.strerror or exc}") from None
 
     def add_files(self, paths: Iterable[str | Path]) -> None:
         for p in paths:
@@ -122,7 +223,24 @@ def open_store(
             conclusions = reason(progress=progress).graph
             store.add_graph(conclusions)
             store.add_graph(conclusions, graph_name=INFERRED_GRAPH)
-    for path in extra:
-        step(f"loading {path}")
-        store.add_file(path)
+    if location is None:
+        for path in extra:
+            step(f"loading {path}")
+            store.add_file(path)
+    else:
+        store.sync_with_files(extra, progress=step)
     return store
+
+
+def _sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open_regular(path) as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _short(exc: Exception) -> str:
+    """An engine's parse error as one short line (never a long echo of the input)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "…"

@@ -121,10 +121,14 @@ def _path(report: Graph, node: Any) -> str | None:
     return _term(node)
 
 
+#: the largest input file ``validate`` reads by default (validation holds the graph in memory)
+MAX_INPUT_BYTES = 64 * 1000 * 1000
+
+
 def validate(
     data: Graph | str | Path | Iterable[str | Path] | None = None,
     with_release: bool = True,
-    allow_remote_context: bool = False,
+    max_bytes: int | None = MAX_INPUT_BYTES,
 ) -> ValidationReport:
     """Validate RDF against gerokg's shapes.
 
@@ -132,7 +136,8 @@ def validate(
         None validates the release itself
     :param with_release: merge the data with the release, so that a user's claims can refer to
         gerokg's terms and imported terms (the default)
-    :param allow_remote_context: let JSON-LD input fetch remote ``@context`` documents
+    :param max_bytes: refuse an input file larger than this (None: no limit); SHACL validation
+        holds the whole graph in memory, so big data is better validated in parts or in a store
     :returns: the report (``conforms`` is False when any violation is found)
     :raises RdfParseError: an input file cannot be read, naming the file and line
     """
@@ -148,10 +153,10 @@ def validate(
         for t in data:
             g.add(t)
     elif isinstance(data, (str, Path)):
-        parse_rdf_file(data, g, allow_remote_context=allow_remote_context)
+        parse_rdf_file(data, g, max_bytes=max_bytes)
     elif data is not None:
         for item in data:
-            parse_rdf_file(item, g, allow_remote_context=allow_remote_context)
+            parse_rdf_file(item, g, max_bytes=max_bytes)
     conforms, report_graph, _text = pyshacl.validate(
         g, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True,
         abort_on_first=False, meta_shacl=False, js=False, debug=False,

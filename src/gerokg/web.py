@@ -134,11 +134,11 @@ class Site:
     """Renders the pages from a read-only store and the endpoint's query runner.
 
     :param store: a pyoxigraph Store (opened read-only by the endpoint)
-    :param run_query: ``run(text, fmt, limit, timeout) -> (status, body, ctype, truncated)``,
+    :param run_query: ``run(text, select_fmt, graph_fmt, limit, timeout) -> QueryResult``,
         the endpoint's worker pool
     """
 
-    def __init__(self, store: ox.Store, run_query: Callable[..., tuple[int, bytes, str, bool]],
+    def __init__(self, store: ox.Store, run_query: Callable[..., Any],
                  timeout: float = 30.0, max_rows: int = 10000, triples: int = 0, root_path: str = "") -> None:
         self.store = store
         self.root = root_path
@@ -485,16 +485,22 @@ class Site:
         return self.render("claim.html", title=f"Claim {c['id']}", c=c)
 
     # -- queries
-    def _run_json(self, text: str) -> tuple[dict[str, Any], bool]:
-        from gerokg.server import QueryTimeout, RequestError
+    def _run(self, text: str, select_fmt: str, graph_fmt: str) -> Any:
+        """Run a query through the endpoint's pool (parsed, sandboxed, bounded there)."""
+        from gerokg.server import RequestError
+        from gerokg.workers import QueryTimeout
 
         try:
-            status, body, _ctype, truncated = self.run_query(text, "json", self.max_rows, self.timeout)
+            res = self.run_query(text, select_fmt, graph_fmt, self.max_rows, self.timeout)
         except QueryTimeout as exc:
             raise RequestError(503, str(exc)) from None
-        if status != 200:
-            raise RequestError(status, body.decode("utf-8", "replace"))
-        return json.loads(body), truncated
+        if res.status != 200:
+            raise RequestError(res.status, res.body.decode("utf-8", "replace"))
+        return res
+
+    def _run_json(self, text: str) -> tuple[dict[str, Any], bool]:
+        res = self._run(text, "json", "jsonld")
+        return json.loads(res.body), res.truncated
 
     def queries_page(self) -> Page:
         from gerokg.query import list_queries
@@ -505,18 +511,10 @@ class Site:
     def _run_any(self, text: str) -> tuple[dict[str, Any] | None, str | None, bool]:
         """Run a query through the pool: (table, None, truncated) for SELECT and ASK,
         (None, Turtle text, truncated) for CONSTRUCT and DESCRIBE."""
-        from gerokg.server import QueryTimeout, RequestError, query_form
-
-        if query_form(text) in ("CONSTRUCT", "DESCRIBE"):
-            try:
-                status, body, _ctype, truncated = self.run_query(text, "turtle", self.max_rows, self.timeout)
-            except QueryTimeout as exc:
-                raise RequestError(503, str(exc)) from None
-            if status != 200:
-                raise RequestError(status, body.decode("utf-8", "replace"))
-            return None, body.decode("utf-8", "replace"), truncated
-        raw, truncated = self._run_json(text)
-        return self._table(raw), None, truncated
+        res = self._run(text, "json", "turtle")
+        if res.form in ("CONSTRUCT", "DESCRIBE"):
+            return None, res.body.decode("utf-8", "replace"), res.truncated
+        return self._table(json.loads(res.body)), None, res.truncated
 
     def suggestions(self) -> list[tuple[str, str, str]]:
         """(CURIE, IRI, label) of the terms the claims use (subjects, objects, predicates,
@@ -562,7 +560,7 @@ class Site:
 
     def query_page(self, name: str, params: dict[str, list[str]]) -> Page:
         from gerokg.query import bind_params, bind_query_text, load_query
-        from gerokg.server import RequestError, uses_service
+        from gerokg.server import RequestError
 
         try:
             q = load_query(name)
@@ -576,7 +574,7 @@ class Site:
             text = bind_query_text(q, bind_params(q, bound))
         except ParameterError as exc:
             error, status, text = str(exc), 400, q.text
-        if error is None and not uses_service(text):
+        if error is None:
             try:
                 result, graph_text, truncated = self._run_any(text)
             except RequestError as exc:
@@ -612,24 +610,18 @@ class Site:
         return {"text": term["value"], "href": None}
 
     def sparql_page(self, text: str | None) -> Page:
-        from gerokg.server import RequestError, query_form, uses_service
-
         from gerokg.query import load_query
+        from gerokg.server import RequestError
 
         # an example from the catalogue, with its header comments
         default = load_query("regulatory-events").text
         error, result, truncated, status, graph_text = None, None, False, 200, None
         if text:
-            form = query_form(text)
-            if form == "UPDATE":
-                error, status = "read-only endpoint: SPARQL Update is refused", 403
-            elif uses_service(text):
-                error, status = "SERVICE (federated query) is refused by this endpoint", 400
-            else:
-                try:
-                    result, graph_text, truncated = self._run_any(text)
-                except RequestError as exc:
-                    error, status = exc.message, exc.status
+            # the pool parses the text: updates are refused with 403, SERVICE with 400
+            try:
+                result, graph_text, truncated = self._run_any(text)
+            except RequestError as exc:
+                error, status = exc.message, exc.status
         return self.render("sparql.html", status, title="SPARQL", text=text or default, error=error,
                            result=result, graph_text=graph_text, truncated=truncated, ran=bool(text),
                            json_href=self.root + "/sparql?" + urllib.parse.urlencode({"query": text or default, "format": "json"}),
