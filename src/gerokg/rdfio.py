@@ -498,6 +498,9 @@ def _parse_jsonld(path: str, data: bytes, base: str, target: Graph) -> None:
     target.parse(data=nt or b"", format="nt")
 
 
+#: the parts of parsers' messages that repeat the input itself (the "line" may be a secret file's)
+_ECHO = re.compile(r"(?<=Invalid line)\s*:.*|\s*at \^ in:.*|\s*in:\s*\n.*", re.S)
+
 #: how deeply a JSON-LD document may nest objects and arrays
 MAX_JSON_DEPTH = 500
 
@@ -515,7 +518,7 @@ def _json_depth(doc: Any) -> int:
 def _one_line(exc: BaseException, limit: int = 160) -> str:
     """A parser's message as one short, escaped line: never more than a short excerpt of the
     input it quotes (the input may not be the user's RDF at all)."""
-    text = str(exc).strip()
+    text = _ECHO.sub("", str(exc)).strip()
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     first = lines[0] if lines else type(exc).__name__
     if first.endswith(":") and len(lines) > 1:  # rdflib: "at line 3 of <>:" then the reason
@@ -596,7 +599,8 @@ def parse_rdf_file(
         try:
             scratch.parse(data=data, format=fmt, publicID=p.resolve().as_uri())
         except Exception as exc:  # rdflib raises many types; report them all the same way
-            raise RdfParseError(name, f"not valid {fmt}: {_one_line(exc)}", _line_of(str(exc))) from None
+            message = _one_line(exc)
+            raise RdfParseError(name, f"not valid {fmt}: {message}", _line_of(message)) from None
     for triple in scratch:
         for node in triple:
             if isinstance(node, URIRef) and _BAD_IRI.search(node):

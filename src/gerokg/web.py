@@ -104,6 +104,14 @@ def term_href(iri: str) -> str:
     return "/term/" + urllib.parse.quote(curie if curie != iri else iri, safe=":")
 
 
+def short_name(iri: str) -> str:
+    """The name a page shows for an IRI it links to: a claim's id, a term's CURIE, or else the
+    IRI itself (any IRI, even one with no ``/``: claims from a user's file can point anywhere)."""
+    if iri.startswith(CLAIM_NS) and len(iri) > len(CLAIM_NS):
+        return iri[len(CLAIM_NS):]
+    return compact_iri(iri)
+
+
 def resolve_term(text: str) -> str:
     """A CURIE or IRI from a URL to an IRI; NotFound when it is neither."""
     text = text.strip()
@@ -150,7 +158,7 @@ class Site:
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("gerokg", "templates"),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(href=self.href, curie=compact_iri, label=self.label, version=__version__,
+        self.env.globals.update(href=self.href, curie=compact_iri, label=self.label, version=__version__, short=short_name,
                                 external_link=external_link, root=root_path)
         self.env.filters["urlencode_params"] = lambda d: urllib.parse.urlencode(d)
         self._labels: dict[str, str] = {}
@@ -173,8 +181,10 @@ class Site:
         """The local page of a term or claim, under the site's root path."""
         return self.root + term_href(iri)
 
-    def label(self, iri: str) -> str:
+    def label(self, iri: str | None) -> str:
         """The term's rdfs:label, or its CURIE."""
+        if not iri:
+            return "(not given)"
         if iri not in self._labels:
             if iri in _BUILTIN_LABELS:
                 return _BUILTIN_LABELS[iri]
