@@ -133,6 +133,12 @@ class GerokgHttpProtocol(HttpToolsProtocol):
             self._refusal = _Refuse(431, f"request head larger than {self.limits.max_head_bytes} bytes or more "
                                          f"than {self.limits.max_headers} header fields")
             raise self._refusal
+        if name.lower() == b"transfer-encoding" and value.strip().lower() != b"chunked":
+            # only plain chunked framing: any other coding (gzip, chunked; xchunked) could be read
+            # differently by a proxy in front, which is how requests are smuggled
+            self._refusal = _Refuse(400, f"Transfer-Encoding {value.decode('latin-1')[:40]!r} is not supported; "
+                                         "use chunked or Content-Length")
+            raise self._refusal
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
