@@ -142,19 +142,31 @@ class TermResolver:
         found = self._names.get(fold(name), {})
         return sorted(found.items(), key=lambda kv: (kv[1], compact_iri(kv[0])))
 
-    def close_names(self, name: str, n: int = 5) -> list[str]:
-        """Names that start like ``name`` (its first few letters), for a hint."""
-        key = fold(name)
-        out: list[str] = []
-        for stem in (key, key[: max(3, len(key) - 2)], key[:3]):
-            i = bisect.bisect_left(self._sorted, stem)
-            while i < len(self._sorted) and self._sorted[i].startswith(stem) and len(out) < n:
-                if self._sorted[i] not in out:
-                    out.append(self._sorted[i])
-                i += 1
-            if out:
-                break
+    def _starting(self, stem: str, cap: int = 20000) -> list[str]:
+        i = bisect.bisect_left(self._sorted, stem)
+        out = []
+        while i < len(self._sorted) and self._sorted[i].startswith(stem) and len(out) < cap:
+            out.append(self._sorted[i])
+            i += 1
         return out
+
+    def close_names(self, name: str, n: int = 5) -> list[str]:
+        """Names close to ``name``: those it begins, else spelled alike (a typo) among the names
+        that share its first letters, for a hint and for typo-tolerant search."""
+        import difflib
+
+        key = fold(name)
+        if not key:
+            return []
+        begun = self._starting(key, cap=n)
+        if begun:
+            return begun
+        for stem in (key[:3], key[:2], key[:1]):
+            pool = self._starting(stem)
+            close = difflib.get_close_matches(key, pool, n=n, cutoff=0.75)
+            if close:
+                return close
+        return []
 
     def resolve(self, name: str, what: str = "") -> str:
         """The IRI of the one term ``name`` stands for.
@@ -266,6 +278,8 @@ class ClaimCard:
     context: str = ""
     quantities: str = ""
     role: str = ""
+    #: the subclass or regulating class of the dossier's term that the claim names, if not the term
+    via: TermRef | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> ClaimCard:
@@ -284,7 +298,7 @@ class ClaimCard:
                    section=text("section"), hedge=text("hedge"), references=text("references"),
                    organism=text("organismLabel"), population=text("populationLabel"),
                    comparator=text("comparatorLabel"), context=text("context"), quantities=text("quantities"),
-                   role=text("role"))
+                   role=text("role"), via=ref("via") if row.get("via") is not None else None)
 
     def text(self) -> str:
         """One line: the statement with its polarity and qualifiers, then the quote."""
@@ -293,7 +307,8 @@ class ClaimCard:
                                           ("organism", self.organism), ("population", self.population),
                                           ("comparator", self.comparator), ("context", self.context),
                                           ("quantities", self.quantities), ("refs", self.references)) if v]
-        return (f"{self.curie}: {self.subject.label} {neg}{self.predicate.label} {self.object.label} "
+        via = f" (via {self.via.label or self.via.curie})" if self.via else ""
+        return (f"{self.curie}{via}: {self.subject.label} {neg}{self.predicate.label} {self.object.label} "
                 f"[{'; '.join(quals)}]\n    \u201c{self.quote}\u201d")
 
 

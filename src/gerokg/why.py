@@ -395,25 +395,28 @@ class Classifier:
 
 
 def why(term: str, superclass: str, store: Any = None) -> Justification | None:
-    """Why ``term`` falls under ``superclass`` (CURIEs or IRIs), from the release's axioms.
+    """Why ``term`` falls under ``superclass`` (CURIEs, IRIs, labels or synonyms), from the release's axioms.
 
     :param store: a :class:`gerokg.store.GerokgStore` or pyoxigraph Store; by default the release
     :returns: the steps with the claims that state them, or None when no structural explanation
         exists (the pair may still be entailed in ways this search does not follow)
     :raises NotInStoreError: a term is not in the store
+    :raises TermResolutionError: a name fits no term, or several
 
     >>> j = why("CHEBI:68478", "GEROKG:0000051")   # everolimus, gerosuppressant
     >>> "C0002" in " ".join(j.claims)
     True
     """
     if store is None:
-        from gerokg.query import _default_store
+        from gerokg.query import default_store
 
-        store = _default_store()
+        store = default_store()
+    from gerokg.terms import curie_or_iri, resolve_term
+
     ox_store = getattr(store, "ox", store)
     iris = []
     for t in (term, superclass):
-        iri = term_iri(t)
+        iri = term_iri(t) if curie_or_iri(t) else resolve_term(t, store, what="why")
         if not term_in_store(ox_store, iri):
             raise NotInStoreError(f"{t}: no such term in the store")
         iris.append(iri)
