@@ -87,7 +87,8 @@ class TermResolutionError(ParameterError, LookupError):
     :param ambiguous: True when several terms share the name
     """
 
-    def __init__(self, name: str, candidates: list[tuple[str, str]], ambiguous: bool, what: str = "") -> None:
+    def __init__(self, name: str, candidates: list[tuple[str, str]], ambiguous: bool, what: str = "",
+                 rule: str = "name") -> None:
         self.name = name
         self.candidates = list(candidates)
         self.ambiguous = ambiguous
@@ -95,7 +96,7 @@ class TermResolutionError(ParameterError, LookupError):
         listed = "; ".join(f"{c} ({label})" if label else c for c, label in self.candidates[:8])
         more = f" and {len(self.candidates) - 8} more" if len(self.candidates) > 8 else ""
         if ambiguous:
-            message = (f"{where}{name!r} names {len(self.candidates)} terms: {listed}{more}; "
+            message = (f"{where}{name!r} is the {rule} of {len(self.candidates)} terms: {listed}{more}; "
                        "give the CURIE of the one you mean")
         else:
             hint = f"; close names: {listed}{more}" if self.candidates else ""

@@ -182,14 +182,14 @@ class TermResolver:
         if not found:
             hints = []
             for text in self.close_names(name):
-                for cand, _rank in sorted(self._names[text].items(), key=lambda kv: kv[1])[:1]:
+                for cand, _rank in sorted(self._names[text].items(), key=lambda kv: (kv[1], compact_iri(kv[0])))[:3]:
                     hints.append((compact_iri(cand), text))
             raise TermResolutionError(name, hints, ambiguous=False, what=what)
         best = found[0][1]
         top = [iri for iri, rank in found if rank == best]
         if len(top) > 1:
             raise TermResolutionError(name, [(compact_iri(i), self.label(i)) for i in top], ambiguous=True,
-                                      what=f"{what} ({_RULES[best]})" if what else _RULES[best])
+                                      what=what, rule=_RULES[best])
         return top[0]
 
 
