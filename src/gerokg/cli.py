@@ -288,7 +288,7 @@ def _cell(text: str, width: int) -> str:
     """A table cell of at most ``width`` characters: on one line, cut visibly with an ellipsis."""
     text = " ".join(text.split())
     if width and len(text) > width:
-        return text[: width - 1] + "\u2026"
+        return text[: width - 1].rstrip() + "\u2026"
     return text
 
 
@@ -366,7 +366,11 @@ def _run_and_print(q: Any, params: tuple[str, ...], fmt: str, width: int, endpoi
 
         triples = [ox.Triple(*t) for t in result.triples]
         if fmt == "json":
-            data = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
+            # JSON-LD, one node object per subject (rdflib's serializer groups them)
+            from rdflib import Graph
+
+            g = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
+            data = g.serialize(format="json-ld", indent=1, sort_keys=True).encode("utf-8")
         else:
             data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes())
         text = (data or b"").decode("utf-8")
