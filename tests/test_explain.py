@@ -104,3 +104,10 @@ def test_inferred_store_answers_all_gerosuppressants() -> None:
     assert {"sirolimus", "everolimus", "Temsirolimus", "ridaforolimus", "metformin", "rapalog", "mTORC1 inhibitor"} <= names
     plain = run_query("subclasses", open_store(), {"class": "GEROKG:0000051"})
     assert "metformin" not in set(plain.column("label"))
+
+
+def test_explain_reads_names(full_graph) -> None:
+    by_name = explain("rapamycin", "oncogenesis", graph=full_graph)
+    by_curie = explain("CHEBI:9168", "GEROKG:0000006", graph=full_graph)
+    assert [[s.claim for s in c.steps] for c in by_name] == [[s.claim for s in c.steps] for c in by_curie]
+    assert by_name and by_name[0].effect_text == "decreases"

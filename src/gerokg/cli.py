@@ -216,22 +216,33 @@ def reason(ctx: click.Context, files: tuple[str, ...], fmt: str, only_native: bo
     if not result.consistent:
         click.echo(result.explanation, err=True)
         sys.exit(EXIT_VIOLATIONS)
+    from gerokg.terms import resolver_for
+
+    names = resolver_for(_release_store(None, files) if files else None)
+
+    def named(iri: str) -> str:
+        label = names.label(iri)
+        return f"{compact_iri(iri)} {label}" if label else compact_iri(iri)
+
     rows = sorted(
-        (compact_iri(c), sorted(compact_iri(p) for p in parents))
+        (compact_iri(c), sorted(compact_iri(p) for p in parents), named(c), sorted(named(p) for p in parents))
         for c, parents in result.inferred.items()
         if not only_native or "GEROKG_" in c or any("GEROKG_" in p for p in parents)
     )
     if fmt == "json":
         click.echo(_json.dumps({"consistent": True, "unsatisfiable": [compact_iri(u) for u in result.unsatisfiable],
-                                "inferred_superclasses": dict(rows)}, indent=1))
+                                "inferred_superclasses": {c: ps for c, ps, _n, _ns in rows},
+                                "labels": {compact_iri(i): names.label(i) for c, ps in result.inferred.items()
+                                           for i in (c, *ps) if names.label(i)}}, indent=1, sort_keys=True))
     elif fmt == "turtle":
         click.echo(serialize_graph(result.graph, "turtle").decode())
     else:
         click.echo(f"consistent: yes; unsatisfiable classes: {len(result.unsatisfiable)}")
         for u in result.unsatisfiable:
-            click.echo(f"  unsatisfiable: {compact_iri(u)}")
-        for cls, parents in rows:
-            click.echo(f"{cls}\t{', '.join(parents)}")
+            click.echo(f"  unsatisfiable: {named(u)}")
+        click.echo(f"{len(rows)} classes with inferred superclasses (gerokg why CLASS SUPERCLASS says why):")
+        for _c, _ps, cls, parents in rows:
+            click.echo(f"{cls}  is a  {'; '.join(parents)}")
     if result.unsatisfiable:
         sys.exit(EXIT_VIOLATIONS)
 
@@ -662,3 +673,26 @@ def explain(subject: str, obj: str, max_steps: int, limit: int, fmt: str) -> Non
     for n, c in enumerate(chains, 1):
         click.echo(f"chain {n}: {subject} {c.effect_text} {obj} ({c.length} causal step(s))")
         click.echo(c.text())
+
+
+@main.command("why")
+@click.argument("term")
+@click.argument("superclass")
+@_handle_errors
+def why_cmd(term: str, superclass: str) -> None:
+    """Say why TERM falls under SUPERCLASS: the axioms and the review's claims that entail it
+    (names, synonyms, CURIEs or IRIs; long ChEBI is-a chains folded to one line).
+
+    Exit code 1 when no such justification is found.
+
+    \b
+    Example:
+      gerokg why everolimus gerosuppressant
+    """
+    from gerokg.why import why as run_why
+
+    found = run_why(term, superclass)
+    if found is None:
+        click.echo(f"no justification found that {term} is a {superclass} (from the asserted axioms and claims)")
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo(found.text())

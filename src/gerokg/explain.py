@@ -113,10 +113,10 @@ class Chain:
 
 
 def _resolve(term: str, graph: Graph) -> URIRef:
-    from gerokg.terms import curie_or_iri, resolve_term
+    from gerokg.terms import curie_or_iri, looks_like_curie, resolve_term
 
     try:
-        iri = URIRef(term_iri(term) if curie_or_iri(term) else resolve_term(term, what="explain"))
+        iri = URIRef(term_iri(term) if curie_or_iri(term) or looks_like_curie(term) else resolve_term(term, what="explain"))
     except ValueError as exc:
         if isinstance(exc, GerokgError):
             raise

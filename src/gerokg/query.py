@@ -583,8 +583,8 @@ def readable_syntax_error(text: str, message: str, where: str | Path = "<sparql>
     :param message: the engine's message (``error at LINE:COLUMN: expected ...``)
     :param line_offset: lines added before ``text`` (a predeclared prologue)
 
-    >>> readable_syntax_error("SELECT * WHERE { ?x foo:bar ?y }", "error at 1:23: expected one of Prefix not found")
-    "<sparql>: line 1, column 21: unknown prefix 'foo:' (declare it with PREFIX; predeclared: GEROKG: gks: ...)"
+    >>> readable_syntax_error("SELECT * WHERE { ?x foo:bar ?y }", "error at 1:21: expected one of Prefix not found")[:65]
+    "<sparql>: line 1, column 21: unknown prefix 'foo:' (declare it wi"
     """
     m = _POSITION.search(message)
     if not m:
@@ -593,9 +593,9 @@ def readable_syntax_error(text: str, message: str, where: str | Path = "<sparql>
     lines = text.splitlines() or [""]
     src = lines[line - 1] if 0 < line <= len(lines) else ""
     if "Prefix not found" in rest:
-        pm = None
-        for pm in re.finditer(r"([A-Za-z_][\w.-]*)?:", src[: max(col, 1)]):
-            pass
+        pm = re.compile(r"([A-Za-z_][\w.-]*)?:").match(src, max(col - 1, 0))
+        if pm is None:  # the engine pointed elsewhere: the last prefixed name before it
+            pm = next(reversed(list(re.finditer(r"([A-Za-z_][\w.-]*)?:", src[: max(col, 1)]))), None)
         name = pm.group(0) if pm else ":"
         col = pm.start() + 1 if pm else col
         known = " ".join(p + ":" for p in prefixes())

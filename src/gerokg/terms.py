@@ -38,6 +38,9 @@ __all__ = [
     "Term",
     "TermRef",
     "TermResolver",
+    "curie_or_iri",
+    "fold",
+    "looks_like_curie",
     "resolve_term",
     "resolver_for",
     "term",
@@ -97,6 +100,15 @@ def curie_or_iri(text: str) -> str | None:
         if not prefix:
             return None
     return known[prefix] + m.group(2)
+
+
+def looks_like_curie(text: str) -> bool:
+    """True for ``PREFIX:local`` text (known prefix or not), which is read as a CURIE, not a name.
+
+    >>> looks_like_curie("FOO:1"), looks_like_curie("rapamycin")
+    (True, False)
+    """
+    return bool(_CURIE.match(text.strip()))
 
 
 class TermResolver:
