@@ -225,7 +225,7 @@ def test_query_form_with_parameter_and_csv_download(site: str) -> None:
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     assert headers["Content-Disposition"] == 'attachment; filename="quantitative-findings.csv"'
     lines = csv_body.decode().splitlines()
-    assert len(lines) == 5 and lines[0].startswith("claim,subjectLabel")
+    assert len(lines) == 5 and lines[0].startswith("claim,subject,subjectLabel,predicate,predicateLabel")
 
 
 def test_query_form_rejects_a_bad_parameter_in_the_page(site: str) -> None:

@@ -381,7 +381,7 @@ def _run_and_print(q: Any, params: tuple[str, ...], fmt: str, width: int, endpoi
             from rdflib import Graph
 
             g = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
-            data = g.serialize(format="json-ld", indent=1, sort_keys=True).encode("utf-8")
+            data: bytes | None = g.serialize(format="json-ld", indent=1, sort_keys=True).encode("utf-8")
         else:
             data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes())
         text = (data or b"").decode("utf-8")
@@ -464,7 +464,7 @@ def sparql(text: str, params: tuple[str, ...], fmt: str, width: int, endpoint: s
     from gerokg.query import sparql_query
 
     if text == "-":
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
     if params:
         raise click.UsageError("--param is for canned queries; write the values into the SPARQL text")
     _run_and_print(sparql_query(text), (), fmt, width, endpoint, release, extra, location, inferred, show_query)

@@ -274,7 +274,8 @@ def _with_claim_card(path: Path, text: str) -> tuple[str, int]:
     extra = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in card_prefixes.items() if p not in declared)
     inner = text[start:mod].rstrip()
     outer_mod = text[mod:].strip() or "ORDER BY ?claim"
-    columns = [v for v in own if v != "claim"] + card_cols
+    at = own.index("claim")  # the card stands where the query put ?claim
+    columns = own[:at] + card_cols + own[at + 1:]
     head = prologue + extra + "SELECT " + " ".join("?" + c for c in columns) + " WHERE {\n  {\n"
     inner_text = "    " + inner.replace("\n", "\n    ") + "\n"
     composed = head + inner_text + "  }" + card_body.rstrip() + "\n}\n" + outer_mod + "\n"

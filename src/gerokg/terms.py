@@ -156,7 +156,7 @@ class TermResolver:
 
     def _starting(self, stem: str, cap: int = 20000) -> list[str]:
         i = bisect.bisect_left(self._sorted, stem)
-        out = []
+        out: list[str] = []
         while i < len(self._sorted) and self._sorted[i].startswith(stem) and len(out) < cap:
             out.append(self._sorted[i])
             i += 1
@@ -367,7 +367,9 @@ class Term:
 
 def _refs(store: ox.Store, text: str, resolver: TermResolver) -> tuple[TermRef, ...]:
     out = {}
-    for sol in store.query(text):
+    solutions = store.query(text)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for sol in solutions:
         v = sol["t"]
         if isinstance(v, ox.NamedNode):
             out[v.value] = TermRef(compact_iri(v.value), resolver.label(v.value))

@@ -225,8 +225,9 @@ class Site:
         self._claim_counts = {t: len(c) for t, c in claims_of.items()}
         quotes = []
         for q in self.store.quads_for_pattern(None, ox.NamedNode(GKS + "quote"), None, ox.DefaultGraph()):
-            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(CLAIM_NS):
-                quotes.append((" ".join(q.object.value.split()).casefold(), q.subject.value, q.object.value))
+            if (isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(CLAIM_NS)
+                    and isinstance(q.object, ox.Literal)):
+                quotes.append((fold(q.object.value), q.subject.value, q.object.value))
         self._quotes = sorted(quotes, key=lambda t: t[1])
         self._folded = [e[0] for e in entries]
         self._blob = "\n".join(self._folded)
@@ -307,6 +308,7 @@ class Site:
         return [(iri, quote) for folded, iri, quote in self._quotes if needle in folded][:limit]
 
     def _search(self, needle: str, limit: int, cap: int) -> list[SearchHit]:
+        assert self._index is not None
         folded_list = self._folded
         candidates: set[int] = set()
         i = bisect.bisect_left(folded_list, needle)
