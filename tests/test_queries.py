@@ -403,3 +403,31 @@ def test_a_claim_query_must_not_redefine_card_columns(tmp_path) -> None:
     bad.write_text(bad.read_text().replace("SELECT ?claim ?quote", "SELECT ?quote"))
     with pytest.raises(QuerySyntaxError, match="must select \\?claim"):
         sys.modules["gerokg.query"]._load(bad)
+
+
+def test_each_answer_says_whether_inferences_are_included() -> None:
+    import pyoxigraph as ox
+
+    from gerokg.store import open_store
+    from gerokg.why import INFERRED_GRAPH
+
+    st = open_store()
+    assert run_query("gerosuppressants", st).inferred is False
+    everolimus = ox.NamedNode("http://purl.obolibrary.org/obo/CHEBI_68478")
+    st.ox.add(ox.Quad(everolimus, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
+                      ox.NamedNode("https://w3id.org/gerokg/GEROKG_0000051"), ox.NamedNode(INFERRED_GRAPH)))
+    assert run_query("gerosuppressants", st).inferred is True
+
+
+def test_a_users_query_file_through_the_python_api(tmp_path) -> None:
+    import gerokg
+
+    mine = tmp_path / "mine.rq"
+    mine.write_text("SELECT ?label WHERE { ?drug oboInOwl:hasExactSynonym \"deforolimus\" ; rdfs:label ?label }")
+    assert gerokg.query(str(mine)).column("label") == ["ridaforolimus"]
+    assert gerokg.sparql("ASK { CHEBI:9168 rdfs:label \"sirolimus\" }").boolean is True
+    from gerokg.errors import QuerySyntaxError
+
+    with pytest.raises(QuerySyntaxError, match=r"mine.rq: line 1, column \d+: unknown prefix 'nope:'"):
+        mine.write_text("SELECT * WHERE { ?s nope:x ?o }")
+        gerokg.query(str(mine))

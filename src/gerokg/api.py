@@ -72,24 +72,28 @@ def query(name: str, endpoint: str | None = None, store: GerokgStore | None = No
     The embedded store holds the asserted facts; pass a store opened with
     ``open_store(inferred=True)`` for the reasoner's conclusions too.
 
-    :param name: the query's name (``gerokg query --list``)
+    :param name: the query's name (``gerokg query --list``), or the path of a ``.rq`` file
     :param endpoint: a remote SPARQL endpoint URL (SPARQLWrapper); default: the embedded store
     :param store: a :class:`gerokg.store.GerokgStore` to query instead of the release
     :param params: the query's parameters, e.g. ``organism="NCBITaxon:10090"``; a term may be
         named by CURIE, IRI, label or synonym (``term="rapamycin"``)
-    :returns: a :class:`gerokg.query.QueryResult` (``.rows``: dicts of typed values)
+    :returns: a :class:`gerokg.query.QueryResult` (``.rows``: dicts of typed values;
+        ``.inferred`` says whether the reasoner's conclusions were included)
 
     >>> rows = query("regulatory-events").rows
     >>> [(r["year"], r["drugLabel"]) for r in rows]
     [(1999, 'sirolimus'), (2010, 'everolimus')]
     """
+    from gerokg.query import CannedQuery, load_query, run_query, sparql_query
+
+    path = Path(name)
+    q: CannedQuery = (sparql_query(path.read_text(encoding="utf-8"), path) if name.endswith((".rq", ".sparql"))
+                      else load_query(name))
     if endpoint is not None:
         from gerokg.remote import run_remote_query
 
-        return run_remote_query(name, endpoint, params)
-    from gerokg.query import run_query
-
-    return run_query(name, store, params)
+        return run_remote_query(q, endpoint, params)
+    return run_query(q, store, params)
 
 
 def sparql(text: str, endpoint: str | None = None, store: GerokgStore | None = None) -> QueryResult:

@@ -367,8 +367,8 @@ def _run_and_print(q: Any, params: tuple[str, ...], fmt: str, width: int, endpoi
             click.echo(bind_query_text(q, bind_params(q, values, store)))
             return
         result = run_query(q, store, values)
-    basis = ("the endpoint's data" if endpoint else
-             "asserted facts and the reasoner's conclusions" if inferred else
+    basis = ("the endpoint's data" if result.inferred is None else
+             "asserted facts and the reasoner's conclusions" if result.inferred else
              "asserted facts only; --inferred adds the reasoner's conclusions")
     if result.triples is not None:
         import pyoxigraph as ox

@@ -134,6 +134,9 @@ class QueryResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[tuple[Any, Any, Any]] | None = None
+    #: whether the store answered with the reasoner's conclusions (its named graph
+    #: https://w3id.org/gerokg/inferred holds them); None when unknown (a remote endpoint)
+    inferred: bool | None = None
 
     def __len__(self) -> int:
         if self.triples is not None:
@@ -672,7 +675,17 @@ def run_query(
         res = st.ox.query(text)
     except SyntaxError as exc:
         raise QuerySyntaxError(readable_syntax_error(text, str(exc), q.path)) from None
-    return _collect(res)
+    result = _collect(res)
+    result.inferred = holds_inferences(st)
+    return result
+
+
+def holds_inferences(store: Any) -> bool:
+    """True when the store holds the reasoner's conclusions (in the named graph gerokg.why reads)."""
+    from gerokg.why import INFERRED_GRAPH
+
+    oxs = getattr(store, "ox", store)
+    return next(iter(oxs.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))), None) is not None
 
 
 def _collect(res: Any) -> QueryResult:
