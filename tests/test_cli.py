@@ -135,3 +135,73 @@ def test_unreadable_release_exits_2(runner, tmp_path: Path) -> None:
     res = runner.invoke(main, ["check", "--release", str(bad)])
     assert res.exit_code == 2
     assert "broken.ttl" in res.output
+
+
+def test_query_by_the_reviews_name_of_the_drug(runner) -> None:
+    res = runner.invoke(main, ["query", "term-participation", "--param", "term=rapamycin", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    header = lines[0].split(",")
+    assert header[:4] == ["role", "via", "viaLabel", "claim"] and header[-1] == "quote"
+    rows = [line.split(",") for line in lines[1:]]
+    assert len(rows) == 61 and {r[header.index("subject")] for r in rows} == {"CHEBI:9168"}
+    assert "(61 rows; asserted facts only; --inferred adds the reasoner's conclusions)" in res.stderr
+
+
+def test_query_table_cuts_cells_visibly(runner) -> None:
+    res = runner.invoke(main, ["query", "claims-citing-reference", "--param", "ref=19", "--width", "30"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0].split()[:5] == ["claim", "subjectLabel", "predicateLabel", "objectLabel", "polarity"]
+    row = next(line for line in lines if line.startswith("gkc:C0044"))
+    assert "negated" in row and "rapamycin and everolimus not…" in row   # cut with an ellipsis
+    assert lines[-1] == "(8 rows; asserted facts only; --inferred adds the reasoner's conclusions)"
+    full = runner.invoke(main, ["query", "claims-citing-reference", "--param", "ref=19", "--width", "0"])
+    quote = "rapamycin and everolimus not only do not increase cancer incidence in transplant recipients"
+    assert quote in full.output and "…" not in full.output
+
+
+def test_query_a_users_file_and_sparql_text(runner, tmp_path: Path) -> None:
+    mine = tmp_path / "my.rq"
+    mine.write_text("# the rapalogs, prefixes predeclared\n"
+                    "SELECT ?drug ?label WHERE { ?drug rdfs:subClassOf GEROKG:0000054 ; rdfs:label ?label }\n"
+                    "ORDER BY ?label\n")
+    res = runner.invoke(main, ["query", str(mine), "--format", "tsv"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines() == ["drug\tlabel", "CHEBI:79699\tTemsirolimus", "CHEBI:68478\teverolimus",
+                                       "CHEBI:82677\tridaforolimus", "CHEBI:9168\tsirolimus"]
+    res = runner.invoke(main, ["sparql", "ASK { CHEBI:9168 oboInOwl:hasExactSynonym \"rapamycin\" }"])
+    assert res.exit_code == 0 and res.output.strip() == "true"
+    res = runner.invoke(main, ["query", str(tmp_path / "missing.rq")])
+    assert res.exit_code == 2 and "missing.rq: no such file" in res.output
+
+
+def test_sparql_syntax_errors_are_one_line_with_position(runner) -> None:
+    res = runner.invoke(main, ["sparql", "SELECT ?x WHERE {\n  ?x foo:bar ?y }"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert res.output.startswith("error: <sparql>: line 2, column 6: unknown prefix 'foo:' (declare it with PREFIX")
+    assert len(res.output.strip().splitlines()) == 1
+    res = runner.invoke(main, ["sparql", "SELECT ?x WHERE { ?x ?p ?o "])
+    assert res.exit_code == 2
+    assert res.output.strip().splitlines() == [
+        "error: <sparql>: line 1, column 28: expected one of \",\", \".\", \";\", \"{\", \"{|\", \"}\", \"~\", [_] at the end"]
+
+
+def test_construct_as_json_is_json_ld(runner) -> None:
+    import json
+
+    res = runner.invoke(main, ["query", "construct-claim-edges", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    sirolimus = next(node for node in doc if node["@id"] == "http://purl.obolibrary.org/obo/CHEBI_9168")
+    assert {"@id": "http://purl.obolibrary.org/obo/GO_0038202"} in sirolimus["http://purl.obolibrary.org/obo/RO_0012006"]
+    assert "triples; asserted facts only" in res.stderr
+
+
+def test_term_command(runner) -> None:
+    res = runner.invoke(main, ["term", "Rapamune"])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("CHEBI:9168  sirolimus\nsynonyms: rapamycin (exact); Rapamune (related)")
+    assert "claims: 61" in res.output and "gkc:C0044: sirolimus NOT increases incidence of cancer" in res.output
+    res = runner.invoke(main, ["term", "rapamicyn"])
+    assert res.exit_code == 2 and "close names: CHEBI:9168 (rapamycin)" in res.output

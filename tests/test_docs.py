@@ -179,11 +179,11 @@ def test_catalogue_shows_current_answers(docs) -> None:
     assert "<p>2 rows.</p>" in events
     # a native term in an answer links to its block on the ontology page
     assert re.search(r'<a href="index.html#GEROKG_\d{7}"', page)
-    # reference lists (GROUP_CONCAT, in no defined order) are shown sorted
-    lists = re.findall(r"<td>(\d+(?:;\d+)+)</td>", page)
+    # reference lists (the claim card's, comma-separated) are shown in numeric order
+    lists = re.findall(r"<td>(\d+(?:, \d+)+)</td>", page)
     assert len(lists) > 10
     for cell in lists:
-        numbers = [int(n) for n in cell.split(";")]
+        numbers = [int(n) for n in cell.split(", ")]
         assert numbers == sorted(numbers), cell
 
 
@@ -249,7 +249,7 @@ def test_query_text_helpers() -> None:
     from gerokg.docs import _concat_separators, _order_vars
 
     q = load_query("gerosuppressants")
-    assert _concat_separators(q.text) == {"references": ";"}
+    assert _concat_separators(q.text) == {"context": "; ", "quantities": "; ", "references": ", "}
     assert _order_vars(q.text) == ["drugLabel", "claim"]
     assert _order_vars(load_query("claims-by-kind").text) == ["claims", "kind"]
     assert _order_vars(load_query("construct-claim-edges").text) is None

@@ -104,3 +104,32 @@ def test_inferred_store_answers_all_gerosuppressants() -> None:
     assert {"sirolimus", "everolimus", "Temsirolimus", "ridaforolimus", "metformin", "rapalog", "mTORC1 inhibitor"} <= names
     plain = run_query("subclasses", open_store(), {"class": "GEROKG:0000051"})
     assert "metformin" not in set(plain.column("label"))
+
+
+def test_explain_reads_names(full_graph) -> None:
+    by_name = explain("rapamycin", "oncogenesis", graph=full_graph)
+    by_curie = explain("CHEBI:9168", "GEROKG:0000006", graph=full_graph)
+    assert [[s.claim for s in c.steps] for c in by_name] == [[s.claim for s in c.steps] for c in by_curie]
+    assert by_name and by_name[0].effect_text == "decreases"
+
+
+def test_mechanism_chains_follow_explains_steps(store, full_graph) -> None:
+    """One definition of a valid step: the query's relations are explain's SIGNS, and every
+    chain the query finds is a chain explain finds (the same claims, in the same order)."""
+    import re
+
+    from gerokg.explain import SIGNS
+    from gerokg.query import load_query, run_query
+    from gerokg.rdfio import prefixes
+
+    text = load_query("mechanism-chains").text
+    lists = re.findall(r"\?p1 IN \(([^)]*)\)", text)
+    assert len(lists) == 1
+    relations = {t.strip() for t in lists[0].split(",")}
+    expanded = {prefixes()["obo"] + t[4:] if t.startswith("obo:") else t.strip("<>") for t in relations}
+    assert expanded == set(SIGNS)
+    rows = run_query("mechanism-chains", store, {"start": "GEROKG:0000071", "target": "GEROKG:0000007"}).rows
+    chains = {tuple(str(row[c]) for c in ("claim1", "claim2", "claim3") if row[c] is not None) for row in rows}
+    found = {tuple(s.claim for s in c.steps if s.claim) for c in explain(
+        "GEROKG:0000071", "GEROKG:0000007", max_steps=3, graph=full_graph, limit=10000)}
+    assert chains and chains <= found

@@ -72,7 +72,7 @@ def test_every_attack_on_every_parameter(query, store) -> None:
 @given(st.text(max_size=300))
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_random_text_never_escapes_the_values_block(text: str) -> None:
-    query = next(q for q in PARAMETERISED if q.name == "term-participation")
+    query = next(q for q in PARAMETERISED if q.name == "term-dossier")
     baseline = bind_query_text(query, bind_params(query, {}))
     for ptype in ("term", "iri", "curie", "string", "integer", "decimal", "boolean"):
         p = type(query.params[0])(name="term", type=ptype)

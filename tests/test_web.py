@@ -225,7 +225,7 @@ def test_query_form_with_parameter_and_csv_download(site: str) -> None:
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     assert headers["Content-Disposition"] == 'attachment; filename="quantitative-findings.csv"'
     lines = csv_body.decode().splitlines()
-    assert len(lines) == 5 and lines[0].startswith("claim,subjectLabel")
+    assert len(lines) == 5 and lines[0].startswith("claim,subject,subjectLabel,predicate,predicateLabel")
 
 
 def test_query_form_rejects_a_bad_parameter_in_the_page(site: str) -> None:
@@ -401,11 +401,14 @@ def test_query_form_takes_a_label_and_offers_the_claims_terms(site: str) -> None
     # two terms with the same label: the form asks for a CURIE
     status, _, body = get(site + "/query/subclasses?class=duplicate+label")
     text = text_of(body)
-    assert status == 400 and "several terms are called “duplicate label”" in text
-    assert "GEROKG:9999991" in text and "GEROKG:9999992" in text
-    # not a label of anything: the parameter's own error
+    assert status == 400 and "'duplicate label' is the label of 2 terms" in text
+    assert "GEROKG:9999991 (duplicate label); GEROKG:9999992 (duplicate label)" in text
+    # not a label of anything: the resolver says so
     status, _, body = get(site + "/query/subclasses?class=no+such+thing")
-    assert status == 400 and "is not a CURIE with a known prefix" in text_of(body)
+    assert status == 400 and "no term has 'no such thing' as CURIE, IRI, label or synonym" in text_of(body)
+    # the review's own names for a drug
+    status, _, body = get(site + "/query/term-dossier?term=Rapamune")
+    assert status == 200 and "term: “Rapamune” read as CHEBI:9168 (sirolimus)" in text_of(body)
 
 
 def test_root_path_behind_a_proxy() -> None:
@@ -434,3 +437,47 @@ def test_root_path_option_is_checked() -> None:
 
     res = CliRunner().invoke(main, ["serve", "--root-path", "/a b"])
     assert res.exit_code == 2 and "--root-path" in res.output
+
+
+@pytest.fixture(scope="module")
+def release_site():
+    """The search of the web pages on the release's own store, without a server."""
+    from gerokg.query import default_store
+    from gerokg.web import Site
+
+    return Site(default_store().ox, lambda *a: (200, b"", "", False))
+
+
+def _hits(site, text: str) -> list[tuple[str, str, str]]:
+    from gerokg.rdfio import compact_iri
+
+    return [(compact_iri(h.iri), h.label, h.kind) for h in site.search_terms(text)]
+
+
+def test_search_finds_the_drug_by_the_reviews_names(release_site) -> None:
+    assert _hits(release_site, "rapamycin")[0] == ("CHEBI:9168", "sirolimus", "synonym")
+    assert _hits(release_site, "Rapamune")[0] == ("CHEBI:9168", "sirolimus", "synonym")
+    assert _hits(release_site, "deforolimus")[0] == ("CHEBI:82677", "ridaforolimus", "synonym")
+    assert _hits(release_site, "temserolimus")[0] == ("CHEBI:79699", "Temsirolimus", "synonym")
+    page = release_site.search({"q": ["rapamycin"]}).body.decode()
+    hits = re.findall(r'<li><a href="(/term/[^"]+)">([^<]+)</a>', page)
+    assert hits[0] == ("/term/CHEBI:9168", "sirolimus") and 'synonym “rapamycin”' in page
+
+
+def test_search_tolerates_typos_and_jumps_to_a_curie(release_site) -> None:
+    assert _hits(release_site, "rapamicyn")[0] == ("CHEBI:9168", "sirolimus", "spelled alike")
+    assert _hits(release_site, "gerconversion")[0][:2] == ("GEROKG:0000001", "geroconversion")
+    assert _hits(release_site, "everol")[0][:2] == ("CHEBI:68478", "everolimus")  # a prefix
+    assert _hits(release_site, "chebi:68478")[0] == ("CHEBI:68478", "everolimus", "identifier")
+    page = release_site.search({"q": ["CHEBI:9168"], "go": ["1"]})
+    assert page.status == 303 and page.headers["Location"] == "/term/CHEBI:9168"
+    assert _hits(release_site, "qwertyuiop") == []
+
+
+def test_search_also_finds_claims_by_their_words(release_site) -> None:
+    found = release_site.search_claims("proliferating cells")
+    assert [iri.rsplit("/", 1)[1] for iri, _quote in found][:3] == ["C0095", "C0096", "C0097"]
+    assert all("proliferating cells" in quote.casefold() for _iri, quote in found)
+    page = release_site.search({"q": ["proliferating cells"]}).body.decode()
+    assert "Claims quoting “proliferating cells”" in page and 'href="/claim/C0095"' in page
+    assert release_site.search_claims("ab") == []  # too short to search quotes

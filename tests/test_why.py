@@ -72,3 +72,32 @@ def test_no_justification_for_what_does_not_follow(store) -> None:
 def test_unknown_term(store) -> None:
     with pytest.raises(NotInStoreError, match="CHEBI:999999999"):
         why("CHEBI:999999999", "GEROKG:0000051", store)
+
+
+def test_why_by_name_with_a_short_text(store) -> None:
+    """Names resolve like CURIEs, and the text folds the ChEBI structure chain to one line."""
+    j = why("everolimus", "gerosuppressant", store)
+    assert j is not None and j.claims == [CLAIM + "C0197"]
+    assert j.text().splitlines() == [
+        "everolimus is a gerosuppressant because",
+        "  1. everolimus is a \u2026 is a chemical entity (through 7 ChEBI structure classes)",
+        "  2. everolimus SubClassOf capable of some negative regulation of geroconversion [gkc:C0197]",
+        "  3. gerosuppressant EquivalentTo chemical entity and (capable of some negative regulation of geroconversion)",
+    ]
+    from gerokg.errors import TermResolutionError
+
+    with pytest.raises(TermResolutionError, match="'gerosupressant'"):
+        why("everolimus", "gerosupressant", store)
+
+
+def test_why_command() -> None:
+    from click.testing import CliRunner
+
+    from gerokg.cli import main
+
+    res = CliRunner().invoke(main, ["why", "Rapamune", "rapalog"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0] == "sirolimus is a rapalog because"
+    assert "[gkc:C0001]" in res.output
+    res = CliRunner().invoke(main, ["why", "tacrolimus (anhydrous)", "gerosuppressant"])
+    assert res.exit_code == 1 and res.output.startswith("no justification found")

@@ -20,15 +20,17 @@ from gerokg.errors import (
     RdfParseError,
     ReasonerError,
     ShapeLoadError,
+    TermResolutionError,
 )
 # Import the submodules that share a name with an API function first, so that a later
 # ``import gerokg.query`` cannot rebind ``gerokg.query`` to the module.
 import gerokg.explain  # noqa: F401
 import gerokg.query  # noqa: F401
 import gerokg.reason  # noqa: F401
+import gerokg.terms  # noqa: F401
 import gerokg.validate  # noqa: F401
 import gerokg.why  # noqa: F401
-from gerokg.api import build, explain, load_graph, query, reason, to_networkx, validate, why
+from gerokg.api import build, explain, load_graph, query, reason, sparql, term, to_networkx, validate, why
 
 __all__ = [
     "BuildError",
@@ -42,12 +44,15 @@ __all__ = [
     "RdfParseError",
     "ReasonerError",
     "ShapeLoadError",
+    "TermResolutionError",
     "__version__",
     "build",
     "explain",
     "load_graph",
     "query",
     "reason",
+    "sparql",
+    "term",
     "to_networkx",
     "validate",
     "why",

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
-__all__ = ["build", "explain", "load_graph", "query", "reason", "to_networkx", "validate", "why"]
+if TYPE_CHECKING:
+    import networkx
+
+    from gerokg.explain import Chain
+    from gerokg.query import QueryResult
+    from gerokg.reason import ReasoningResult
+    from gerokg.store import GerokgStore
+    from gerokg.terms import Term
+    from gerokg.validate import ValidationReport
+    from gerokg.why import Justification
+
+__all__ = ["build", "explain", "load_graph", "query", "reason", "sparql", "term", "to_networkx", "validate", "why"]
 
 
 def build(out_dir: str | Path = "build", review: str | Path | None = None) -> Path:
@@ -44,7 +54,7 @@ def load_graph(path: str | Path | None = None) -> Graph:
     return build_graphs(load_sources_data())["full"]
 
 
-def validate(data: Any = None, with_release: bool = True) -> Any:
+def validate(data: Any = None, with_release: bool = True) -> ValidationReport:
     """Validate the release, or a graph or RDF files merged with it, against gerokg's shapes.
 
     :param data: an rdflib graph, a path, a list of paths, or None for the release itself
@@ -56,50 +66,93 @@ def validate(data: Any = None, with_release: bool = True) -> Any:
     return _validate(data, with_release=with_release)
 
 
-def query(name: str, endpoint: str | None = None, store: Any = None, **params: Any) -> Any:
+def query(name: str, endpoint: str | None = None, store: GerokgStore | None = None, **params: Any) -> QueryResult:
     """Run a canned query and return typed rows.
 
-    :param name: the query's name (``gerokg query --list``)
+    The embedded store holds the asserted facts; pass a store opened with
+    ``open_store(inferred=True)`` for the reasoner's conclusions too.
+
+    :param name: the query's name (``gerokg query --list``), or the path of a ``.rq`` file
     :param endpoint: a remote SPARQL endpoint URL (SPARQLWrapper); default: the embedded store
     :param store: a :class:`gerokg.store.GerokgStore` to query instead of the release
-    :param params: the query's parameters, e.g. ``organism="NCBITaxon:10090"``
-    :returns: a :class:`gerokg.query.QueryResult` (``.rows``: dicts of typed values)
+    :param params: the query's parameters, e.g. ``organism="NCBITaxon:10090"``; a term may be
+        named by CURIE, IRI, label or synonym (``term="rapamycin"``)
+    :returns: a :class:`gerokg.query.QueryResult` (``.rows``: dicts of typed values;
+        ``.inferred`` says whether the reasoner's conclusions were included)
 
     >>> rows = query("regulatory-events").rows
     >>> [(r["year"], r["drugLabel"]) for r in rows]
     [(1999, 'sirolimus'), (2010, 'everolimus')]
     """
+    from gerokg.query import CannedQuery, load_query, run_query, sparql_query
+
+    path = Path(name)
+    q: CannedQuery = (sparql_query(path.read_text(encoding="utf-8"), path) if name.endswith((".rq", ".sparql"))
+                      else load_query(name))
     if endpoint is not None:
         from gerokg.remote import run_remote_query
 
-        return run_remote_query(name, endpoint, params)
-    from gerokg.query import run_query
-
-    return run_query(name, store, params)
+        return run_remote_query(q, endpoint, params)
+    return run_query(q, store, params)
 
 
-def reason(*extra: Any) -> Any:
+def sparql(text: str, endpoint: str | None = None, store: GerokgStore | None = None) -> QueryResult:
+    """Run SPARQL text of your own, with the release's prefixes (``CHEBI:``, ``gks:``, ...) predeclared.
+
+    :param text: a SELECT, ASK, CONSTRUCT or DESCRIBE query
+    :param endpoint: a remote SPARQL endpoint URL; default: the embedded store
+    :param store: a :class:`gerokg.store.GerokgStore` to query instead of the release
+    :returns: typed results
+    :raises QuerySyntaxError: the text does not parse (one line, with line and column)
+
+    >>> sparql("SELECT ?label WHERE { CHEBI:9168 rdfs:label ?label }").column("label")
+    ['sirolimus']
+    """
+    from gerokg.query import run_query, sparql_query
+
+    q = sparql_query(text)
+    if endpoint is not None:
+        from gerokg.remote import run_remote_query
+
+        return run_remote_query(q, endpoint, {})
+    return run_query(q, store, {})
+
+
+def term(name: str, store: GerokgStore | None = None) -> Term:
+    """The term a CURIE, IRI, label or synonym names: label, synonyms, definition, parents,
+    children, ancestors and the review's claims about it; see :func:`gerokg.terms.term`.
+
+    >>> term("Rapamune").curie
+    'CHEBI:9168'
+    """
+    from gerokg.terms import term as _term
+
+    return _term(name, store)
+
+
+def reason(*extra: Any) -> ReasoningResult:
     """Classify the release (plus files or rdflib graphs) with HermiT; see :mod:`gerokg.reason`."""
     from gerokg.reason import reason as _reason
 
     return _reason(extra=extra)
 
 
-def explain(subject: str, obj: str, max_steps: int = 4) -> Any:
-    """Chains of the review's causal claims from ``subject`` to ``obj``; see :mod:`gerokg.explain`."""
+def explain(subject: str, obj: str, max_steps: int = 4) -> list[Chain]:
+    """Chains of the review's causal claims from ``subject`` to ``obj`` (CURIEs, IRIs, labels or
+    synonyms); see :mod:`gerokg.explain`."""
     from gerokg.explain import explain as _explain
 
     return _explain(subject, obj, max_steps=max_steps)
 
 
-def to_networkx() -> Any:
+def to_networkx() -> networkx.MultiDiGraph:
     """The claims as a networkx MultiDiGraph; see :func:`gerokg.explain.to_networkx`."""
     from gerokg.explain import to_networkx as _to_networkx
 
     return _to_networkx()
 
 
-def why(term: str, superclass: str, store: Any = None) -> Any:
+def why(term: str, superclass: str, store: GerokgStore | None = None) -> Justification | None:
     """Why ``term`` falls under ``superclass`` (for example why everolimus is a gerosuppressant):
     the axioms and the review's claims that entail it; see :mod:`gerokg.why`.
 

@@ -216,22 +216,33 @@ def reason(ctx: click.Context, files: tuple[str, ...], fmt: str, only_native: bo
     if not result.consistent:
         click.echo(result.explanation, err=True)
         sys.exit(EXIT_VIOLATIONS)
+    from gerokg.terms import resolver_for
+
+    names = resolver_for(_release_store(None, files) if files else None)
+
+    def named(iri: str) -> str:
+        label = names.label(iri)
+        return f"{compact_iri(iri)} {label}" if label else compact_iri(iri)
+
     rows = sorted(
-        (compact_iri(c), sorted(compact_iri(p) for p in parents))
+        (compact_iri(c), sorted(compact_iri(p) for p in parents), named(c), sorted(named(p) for p in parents))
         for c, parents in result.inferred.items()
         if not only_native or "GEROKG_" in c or any("GEROKG_" in p for p in parents)
     )
     if fmt == "json":
         click.echo(_json.dumps({"consistent": True, "unsatisfiable": [compact_iri(u) for u in result.unsatisfiable],
-                                "inferred_superclasses": dict(rows)}, indent=1))
+                                "inferred_superclasses": {c: ps for c, ps, _n, _ns in rows},
+                                "labels": {compact_iri(i): names.label(i) for c, ps in result.inferred.items()
+                                           for i in (c, *ps) if names.label(i)}}, indent=1, sort_keys=True))
     elif fmt == "turtle":
         click.echo(serialize_graph(result.graph, "turtle").decode())
     else:
         click.echo(f"consistent: yes; unsatisfiable classes: {len(result.unsatisfiable)}")
         for u in result.unsatisfiable:
-            click.echo(f"  unsatisfiable: {compact_iri(u)}")
-        for cls, parents in rows:
-            click.echo(f"{cls}\t{', '.join(parents)}")
+            click.echo(f"  unsatisfiable: {named(u)}")
+        click.echo(f"{len(rows)} classes with inferred superclasses (gerokg why CLASS SUPERCLASS says why):")
+        for _c, _ps, cls, parents in rows:
+            click.echo(f"{cls}  is a  {'; '.join(parents)}")
     if result.unsatisfiable:
         sys.exit(EXIT_VIOLATIONS)
 
@@ -288,66 +299,107 @@ def _format_value(v: Any) -> str:
     return str(v)
 
 
-@main.command()
-@click.argument("name", required=False)
-@click.option("--list", "list_", is_flag=True, help="List the canned queries.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle"]), default="table", show_default=True)
-@click.option("--endpoint", help="Run on this remote SPARQL endpoint (SPARQLWrapper) instead of the embedded store.")
-@click.option("--release", type=click.Path(exists=True, dir_okay=False), help="A release file to query (default: the package's sources).")
-@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help="More RDF files to load beside the release.")
-@click.option("--store", "location", type=click.Path(file_okay=False), help="A persistent on-disk store folder (created and loaded once).")
-@click.option("--inferred", is_flag=True, help="Include the reasoner's inferences (needs Java).")
-@click.option("--show-query", is_flag=True, help="Print the query text with its parameters bound, and do not run it.")
-@_handle_errors
-def query(name: str | None, list_: bool, params: tuple[str, ...], fmt: str, endpoint: str | None, release: str | None,
-          extra: tuple[str, ...], location: str | None, inferred: bool, show_query: bool) -> None:
-    """Run a canned SPARQL query, on the embedded store or a remote endpoint.
+def _cell(text: str, width: int) -> str:
+    """A table cell of at most ``width`` characters: on one line, cut visibly with an ellipsis."""
+    text = " ".join(text.split())
+    if width and len(text) > width:
+        return text[: width - 1].rstrip() + "\u2026"
+    return text
 
-    \b
-    Examples:
-      gerokg query --list
-      gerokg query quantitative-findings --param organism=NCBITaxon:10090 --format csv
-      gerokg query gerosuppressants --endpoint http://127.0.0.1:7878/query
-    """
+
+def _table(cols: list[str], rows: list[dict[str, Any]], width: int) -> list[str]:
+    """Lines of a plain-text table; cells longer than ``width`` end in '…' (0: no limit).
+
+    A column ``x`` beside its ``xLabel`` shows only the label, and columns empty in every row are
+    left out (csv, tsv and json keep every column)."""
+    cols = [c for c in cols if f"{c}Label" not in cols]
+    cells = [[_cell(_format_value(r.get(c)), width) for c in cols] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+    # columns that are empty in every row are left out of the table (kept in csv, tsv and json)
+    keep = [i for i, c in enumerate(cols) if any(row[i] for row in cells)] if rows else list(range(len(cols)))
+    out = ["  ".join(cols[i].ljust(widths[i]) for i in keep).rstrip()]
+    for row in cells:
+        out.append("  ".join(row[i].ljust(widths[i]) for i in keep).rstrip())
+    return out
+
+
+_QUERY_OPTIONS = [
+    click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+                 help="A query parameter (repeatable); a term takes a CURIE, IRI, label or synonym."),
+    click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle"]), default="table",
+                 show_default=True, help="json: rows as objects (SELECT) or JSON-LD (CONSTRUCT)."),
+    click.option("--width", default=60, show_default=True, type=click.IntRange(0, 10000),
+                 help="Widest table cell; longer ones end in '…' (0: no limit; csv, tsv and json are never cut)."),
+    click.option("--endpoint", help="Run on this remote SPARQL endpoint (SPARQLWrapper) instead of the embedded store."),
+    click.option("--release", type=click.Path(exists=True, dir_okay=False), help="A release file to query (default: the package's sources)."),
+    click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help="More RDF files to load beside the release."),
+    click.option("--store", "location", type=click.Path(file_okay=False), help="A persistent on-disk store folder (created and loaded once)."),
+    click.option("--inferred", is_flag=True,
+                 help="Include the reasoner's conclusions (needs Java). Default: asserted facts only, as each answer says."),
+    click.option("--show-query", is_flag=True, help="Print the query text with its parameters bound, and do not run it."),
+]
+
+
+def _query_options(func: F) -> F:
+    for option in reversed(_QUERY_OPTIONS):
+        func = option(func)
+    return func
+
+
+def _run_and_print(q: Any, params: tuple[str, ...], fmt: str, width: int, endpoint: str | None, release: str | None,
+                   extra: tuple[str, ...], location: str | None, inferred: bool, show_query: bool) -> None:
     import csv as _csv
     import io as _io
     import json as _json
 
-    from gerokg.query import bind_params, bind_query_text, list_queries, load_query, run_query
+    from gerokg.query import bind_params, bind_query_text, run_query
 
-    if list_ or not name:
-        for q in list_queries():
-            ps = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default is not None else "") for p in q.params)
-            click.echo(f"{q.name:42} {q.question}" + (f"  [{ps}]" if ps else ""))
-        return
-    q = load_query(name)
     values = _parse_params(params)
-    if show_query:
-        click.echo(bind_query_text(q, bind_params(q, values)))
-        return
+    store = None
     if endpoint:
         from gerokg.remote import run_remote_query
 
+        if show_query:
+            click.echo(bind_query_text(q, bind_params(q, values)))
+            return
         result = run_remote_query(q, endpoint, values)
     else:
         from gerokg.store import open_store
 
-        result = run_query(q, open_store(release, extra=extra, location=location, inferred=inferred), values)
+        store = open_store(release, extra=extra, location=location, inferred=inferred)
+        if show_query:
+            click.echo(bind_query_text(q, bind_params(q, values, store)))
+            return
+        result = run_query(q, store, values)
+    basis = ("the endpoint's data" if result.inferred is None else
+             "asserted facts and the reasoner's conclusions" if result.inferred else
+             "asserted facts only; --inferred adds the reasoner's conclusions")
     if result.triples is not None:
         import pyoxigraph as ox
 
         from gerokg.resources import prefixes
 
-        data = ox.serialize([ox.Triple(*t) for t in result.triples], format=ox.RdfFormat.TURTLE, prefixes=prefixes())
-        click.echo((data or b"").decode("utf-8"), nl=False)
+        triples = [ox.Triple(*t) for t in result.triples]
+        if fmt == "json":
+            # JSON-LD, one node object per subject (rdflib's serializer groups them)
+            from rdflib import Graph
+
+            g = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
+            data: bytes | None = g.serialize(format="json-ld", indent=1, sort_keys=True).encode("utf-8")
+        else:
+            data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes())
+        text = (data or b"").decode("utf-8")
+        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(f"({len(triples)} triples; {basis})", err=True)
         return
     if result.boolean is not None:
         click.echo("true" if result.boolean else "false")
         return
     cols = result.variables
     if fmt == "json":
-        click.echo(_json.dumps([{c: _format_value(r.get(c)) for c in cols} for r in result.rows], indent=1, ensure_ascii=False))
+        click.echo(_json.dumps([{c: _format_value(r.get(c)) for c in cols} for r in result.rows], indent=1,
+                               ensure_ascii=False))
+        click.echo(f"({len(result.rows)} rows; {basis})", err=True)
     elif fmt in ("csv", "tsv"):
         buf = _io.StringIO()
         w = _csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -355,14 +407,99 @@ def query(name: str | None, list_: bool, params: tuple[str, ...], fmt: str, endp
         for r in result.rows:
             w.writerow([_format_value(r.get(c)) for c in cols])
         click.echo(buf.getvalue(), nl=False)
+        click.echo(f"({len(result.rows)} rows; {basis})", err=True)
     elif fmt == "turtle":
         raise click.UsageError("--format turtle is for CONSTRUCT queries; this one is a SELECT")
     else:
-        widths = {c: min(60, max([len(c)] + [len(_format_value(r.get(c))) for r in result.rows])) for c in cols}
-        click.echo("  ".join(c.ljust(widths[c]) for c in cols))
-        for r in result.rows:
-            click.echo("  ".join(_format_value(r.get(c))[:60].ljust(widths[c]) for c in cols))
-        click.echo(f"({len(result.rows)} rows)")
+        for line in _table(cols, result.rows, width):
+            click.echo(line)
+        click.echo(f"({len(result.rows)} rows; {basis})")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the canned queries.")
+@_query_options
+@_handle_errors
+def query(name: str | None, list_: bool, params: tuple[str, ...], fmt: str, width: int, endpoint: str | None,
+          release: str | None, extra: tuple[str, ...], location: str | None, inferred: bool, show_query: bool) -> None:
+    """Run a canned SPARQL query, or a .rq file of your own, on the embedded store or a remote endpoint.
+
+    NAME is a canned query (see --list) or a file; the release's prefixes (CHEBI:, GO:, gks:, ...)
+    are predeclared for your own files. Answers hold asserted facts unless --inferred is given.
+
+    \b
+    Examples:
+      gerokg query --list
+      gerokg query term-dossier --param term=rapamycin
+      gerokg query quantitative-findings --param organism=NCBITaxon:10090 --format csv
+      gerokg query my.rq --format json
+      gerokg query gerosuppressants --endpoint http://127.0.0.1:7878/query
+    """
+    from gerokg.query import list_queries, load_query, sparql_query
+
+    if list_ or not name:
+        for q in list_queries():
+            ps = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default is not None else "") for p in q.params)
+            click.echo(f"{q.name:42} {q.question}" + (f"  [{ps}]" if ps else ""))
+        return
+    path = Path(name)
+    if name.endswith((".rq", ".sparql")) or path.is_file():
+        if not path.is_file():
+            raise click.BadParameter(f"{name}: no such file", param_hint="NAME")
+        q = sparql_query(path.read_text(encoding="utf-8"), path)
+    else:
+        q = load_query(name)
+    _run_and_print(q, params, fmt, width, endpoint, release, extra, location, inferred, show_query)
+
+
+@main.command()
+@click.argument("text")
+@_query_options
+@_handle_errors
+def sparql(text: str, params: tuple[str, ...], fmt: str, width: int, endpoint: str | None, release: str | None,
+           extra: tuple[str, ...], location: str | None, inferred: bool, show_query: bool) -> None:
+    """Run the SPARQL query TEXT ('-' reads it from standard input), the release's prefixes predeclared.
+
+    \b
+    Example:
+      gerokg sparql 'SELECT ?drug ?label WHERE { ?drug rdfs:subClassOf GEROKG:0000054 ; rdfs:label ?label }'
+    """
+    from gerokg.query import sparql_query
+
+    if text == "-":
+        text = sys.stdin.read()
+    if params:
+        raise click.UsageError("--param is for canned queries; write the values into the SPARQL text")
+    _run_and_print(sparql_query(text), (), fmt, width, endpoint, release, extra, location, inferred, show_query)
+
+
+@main.command("term")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--release", type=click.Path(exists=True, dir_okay=False), help="A release file (default: the package's sources).")
+@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help="More RDF files to load beside the release.")
+@_handle_errors
+def term_cmd(name: str, fmt: str, release: str | None, extra: tuple[str, ...]) -> None:
+    """Show a term named by CURIE, IRI, label or synonym: label, synonyms, definition, parents,
+    children, ancestors and the review's claims about it.
+
+    \b
+    Example:
+      gerokg term rapamycin
+      gerokg term Rapamune --format json
+    """
+    import dataclasses
+    import json as _json
+
+    from gerokg.terms import term as get_term
+
+    store = _release_store(release, extra) if (release or extra) else None
+    t = get_term(name, store)
+    if fmt == "json":
+        click.echo(_json.dumps(dataclasses.asdict(t), indent=1, ensure_ascii=False))
+    else:
+        click.echo(t.text())
 
 
 @main.command()
@@ -552,3 +689,26 @@ def explain(subject: str, obj: str, max_steps: int, limit: int, fmt: str) -> Non
     for n, c in enumerate(chains, 1):
         click.echo(f"chain {n}: {subject} {c.effect_text} {obj} ({c.length} causal step(s))")
         click.echo(c.text())
+
+
+@main.command("why")
+@click.argument("term")
+@click.argument("superclass")
+@_handle_errors
+def why_cmd(term: str, superclass: str) -> None:
+    """Say why TERM falls under SUPERCLASS: the axioms and the review's claims that entail it
+    (names, synonyms, CURIEs or IRIs; long ChEBI is-a chains folded to one line).
+
+    Exit code 1 when no such justification is found.
+
+    \b
+    Example:
+      gerokg why everolimus gerosuppressant
+    """
+    from gerokg.why import why as run_why
+
+    found = run_why(term, superclass)
+    if found is None:
+        click.echo(f"no justification found that {term} is a {superclass} (from the asserted axioms and claims)")
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo(found.text())

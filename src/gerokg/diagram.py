@@ -298,8 +298,9 @@ def _select_section(store: Any, section: str) -> list[str]:
 def _select_term(store: Any, iri: str) -> list[str]:
     from gerokg.query import run_query
 
-    rows = run_query("term-participation", store, {"term": iri}).rows
-    return [str(r["claim"]) for r in rows if r["role"] in ("subject", "object")]
+    rows = run_query("term-dossier", store, {"term": iri}).rows
+    # the term's own claims (the dossier also lists those of its subclasses and regulation classes)
+    return [str(r["claim"]) for r in rows if r["role"] in ("subject", "object") and r["via"] is None]
 
 
 # --------------------------------------------------------------------------------------------

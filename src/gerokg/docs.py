@@ -433,10 +433,13 @@ def _order_vars(text: str) -> list[str] | None:
     from gerokg.query import blank_non_code
 
     code = blank_non_code(text)
-    matches = list(_ORDER_BY.finditer(code))
-    if not matches:
+    starts = [m.start() for m in re.finditer(r"\bORDER\s+BY\b", code, re.I)]
+    if not starts:
         return None
-    m = matches[-1]  # the outer query's (a subquery's ORDER BY leaves '}' among the keys: None)
+    # the outer query's, the last (a subquery's ORDER BY leaves '}' among the keys: None)
+    m = _ORDER_BY.match(code, starts[-1])
+    if m is None:
+        return None
     keys = re.findall(r"(?:ASC|DESC)\s*\([^)]*\)|\?\w+|\S+", m.group("keys"), re.I)
     names = []
     for key in keys:

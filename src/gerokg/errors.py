@@ -19,6 +19,7 @@ __all__ = [
     "RdfParseError",
     "ShapeLoadError",
     "StoreInUseError",
+    "TermResolutionError",
 ]
 
 
@@ -80,3 +81,30 @@ class StoreInUseError(GerokgError):
 
 class ReasonerError(GerokgError):
     """The OWL reasoner could not run, or found the ontology inconsistent."""
+
+
+class TermResolutionError(ParameterError, LookupError):
+    """A name does not resolve to exactly one term: none has it as CURIE, IRI, label or synonym,
+    or several do (``candidates`` lists them as ``(CURIE, label)`` pairs, best first).
+
+    :param name: the name as given
+    :param candidates: the terms it could mean (ambiguous), or close names (not found)
+    :param ambiguous: True when several terms share the name
+    """
+
+    def __init__(self, name: str, candidates: list[tuple[str, str]], ambiguous: bool, what: str = "",
+                 rule: str = "name") -> None:
+        self.name = name
+        self.candidates = list(candidates)
+        self.ambiguous = ambiguous
+        where = f"{what}: " if what else ""
+        listed = "; ".join(f"{c} ({label})" if label else c for c, label in self.candidates[:8])
+        more = f" and {len(self.candidates) - 8} more" if len(self.candidates) > 8 else ""
+        if ambiguous:
+            message = (f"{where}{name!r} is the {rule} of {len(self.candidates)} terms: {listed}{more}; "
+                       "give the CURIE of the one you mean")
+        else:
+            hint = f"; close names: {listed}{more}" if self.candidates else ""
+            message = (f"{where}no term has {name!r} as CURIE, IRI, label or synonym{hint} "
+                       "(give a CURIE such as CHEBI:9168, or look the name up with 'gerokg term NAME')")
+        super().__init__(message)

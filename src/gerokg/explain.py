@@ -113,12 +113,16 @@ class Chain:
 
 
 def _resolve(term: str, graph: Graph) -> URIRef:
+    from gerokg.terms import curie_or_iri, looks_like_curie, resolve_term
+
     try:
-        iri = URIRef(term_iri(term))
+        iri = URIRef(term_iri(term) if curie_or_iri(term) or looks_like_curie(term) else resolve_term(term, what="explain"))
     except ValueError as exc:
+        if isinstance(exc, GerokgError):
+            raise
         raise UnknownTermError(f"{term!r}: {exc}") from None
     if (iri, None, None) not in graph and (None, None, iri) not in graph:
-        raise UnknownTermError(f"{term} is not a term of the graph; check the CURIE (see 'gerokg query term-participation')")
+        raise UnknownTermError(f"{term} is not a term of the graph; check the CURIE (see 'gerokg term NAME')")
     return iri
 
 
@@ -172,7 +176,7 @@ def explain(
 ) -> list[Chain]:
     """Find chains of stated causal and regulatory relations from ``subject`` to ``obj``.
 
-    :param subject: start term (CURIE or IRI), e.g. ``CHEBI:9168`` (sirolimus)
+    :param subject: start term (CURIE, IRI, label or synonym), e.g. ``CHEBI:9168`` or ``rapamycin``
     :param obj: end term, e.g. ``GEROKG:0000006`` (oncogenesis)
     :param max_steps: the most causal steps a chain may take (is-a steps are free)
     :param graph: the graph to search (default: the release)
@@ -180,6 +184,7 @@ def explain(
     :returns: chains, shortest first (then fewest is-a steps, then by claim ids); empty when
         the terms are not connected within ``max_steps``
     :raises UnknownTermError: a term is not in the graph
+    :raises TermResolutionError: a name fits no term, or several
 
     >>> chains = explain("CHEBI:9168", "GEROKG:0000006")
     >>> chains[0].effect_text

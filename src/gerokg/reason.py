@@ -43,13 +43,14 @@ class ReasoningResult:
     reasoner: str = "HermiT"
 
     def is_a(self, cls: str, parent: str) -> bool:
-        """True when ``cls`` is entailed to be a subclass of ``parent`` (IRIs or CURIEs)."""
-        from gerokg.rdfio import expand_curie
+        """True when ``cls`` is entailed to be a subclass of ``parent`` (IRIs, CURIEs, labels or
+        synonyms, read by :func:`gerokg.terms.resolve_term`).
 
-        def iri(x: str) -> str:
-            return str(expand_curie(x)) if ":" in x and not x.startswith("http") else x
+        :raises TermResolutionError: a name fits no term, or several
+        """
+        from gerokg.terms import resolve_term
 
-        return iri(parent) in self.superclasses.get(iri(cls), set())
+        return resolve_term(parent, what="is_a") in self.superclasses.get(resolve_term(cls, what="is_a"), set())
 
 
 def java_version() -> str | None:

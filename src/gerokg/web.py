@@ -167,6 +167,7 @@ class Site:
         self._blob = ""
         self._starts: list[int] = []
         self._claim_counts: dict[str, int] = {}
+        self._quotes: list[tuple[str, str, str]] = []
         self._lock = threading.Lock()
         self._diagrams: dict[tuple[str, str], bytes] = {}
         self._stats: dict[str, int] | None = None
@@ -217,20 +218,27 @@ class Site:
         search costs microseconds per match instead of a Python loop over every label (ChEBI,
         GO and MONDO hold about a million labels and synonyms).
         """
+        from gerokg.terms import fold
+
         skip = (CLAIM_NS, "https://w3id.org/gerokg/query")
         entries: list[tuple[str, str, str, bool]] = []
         for pred in (RDFS + "label", *SYNONYMS):
             for q in self.store.quads_for_pattern(None, ox.NamedNode(pred), None, ox.DefaultGraph()):
                 if (isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
                         and not q.subject.value.startswith(skip)):
-                    text = " ".join(q.object.value.split())
-                    entries.append((text.casefold(), q.object.value, q.subject.value, pred == RDFS + "label"))
+                    entries.append((fold(q.object.value), q.object.value, q.subject.value, pred == RDFS + "label"))
         entries.sort()
         claims_of: dict[str, set[str]] = {}
         for role in ("subject", "object"):
             for q in self.store.quads_for_pattern(None, ox.NamedNode(GKS + role), None, ox.DefaultGraph()):
                 claims_of.setdefault(q.object.value, set()).add(q.subject.value)
         self._claim_counts = {t: len(c) for t, c in claims_of.items()}
+        quotes = []
+        for q in self.store.quads_for_pattern(None, ox.NamedNode(GKS + "quote"), None, ox.DefaultGraph()):
+            if (isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(CLAIM_NS)
+                    and isinstance(q.object, ox.Literal)):
+                quotes.append((fold(q.object.value), q.subject.value, q.object.value))
+        self._quotes = sorted(quotes, key=lambda t: t[1])
         self._folded = [e[0] for e in entries]
         self._blob = "\n".join(self._folded)
         starts, pos = [], 0
@@ -268,6 +276,48 @@ class Site:
         if not needle:
             return []
         self._ensure_index()
+        assert self._index is not None
+        from gerokg.terms import curie_or_iri, fold
+
+        needle = fold(text)
+        jump = curie_or_iri(text)
+        if jump is not None and not jump.startswith(CLAIM_NS) and self._exists(jump):
+            # a CURIE or IRI of a term of the graph: that term, first
+            hit = SearchHit(jump, self.label(jump), compact_iri(jump), "identifier",
+                            self._claim_counts.get(jump, 0), (-1,))
+            return [hit, *[h for h in self._search(needle, limit, cap) if h.iri != jump]][:limit]
+        hits = self._search(needle, limit, cap)
+        if not hits:
+            # a typo ("rapamicyn", "everolimsu"): the names spelled most alike among those that
+            # share the first letters
+            import difflib
+
+            for stem in (needle[:3], needle[:2]):
+                i = bisect.bisect_left(self._folded, stem)
+                pool: list[str] = []
+                while i < len(self._folded) and self._folded[i].startswith(stem) and len(pool) < 20000:
+                    pool.append(self._folded[i])
+                    i += 1
+                close = difflib.get_close_matches(needle, sorted(set(pool)), n=5, cutoff=0.75)
+                if close:
+                    for h in (h for c in close for h in self._search(c, limit, cap) if h.rank[0] == 0):
+                        if all(h.iri != o.iri for o in hits):
+                            h.kind = "spelled alike"
+                            hits.append(h)
+                    break
+        return hits[:limit]
+
+    def search_claims(self, text: str, limit: int = 50) -> list[tuple[str, str]]:
+        """Claims whose quote contains ``text`` (case-insensitive): (claim IRI, quote), in id order."""
+        from gerokg.terms import fold
+
+        needle = fold(text)
+        if len(needle) < 3:
+            return []
+        self._ensure_index()
+        return [(iri, quote) for folded, iri, quote in self._quotes if needle in folded][:limit]
+
+    def _search(self, needle: str, limit: int, cap: int) -> list[SearchHit]:
         assert self._index is not None
         folded_list = self._folded
         candidates: set[int] = set()
@@ -391,14 +441,17 @@ class Site:
         if len(text) > 200:
             return self.error_page(400, "parameter 'q': a search text of at most 200 characters")
         hits = self.search_terms(text)
+        claims = self.search_claims(text)
         claim_id = text.strip().upper()
+        if claim_id.startswith("GKC:"):
+            claim_id = claim_id[4:]
         claim_hit = None
         if _CLAIM_ID.match(claim_id) and self._exists(CLAIM_NS + claim_id):
             claim_hit = CLAIM_NS + claim_id
-        if len(hits) == 1 and claim_hit is None and (params.get("go") or [""])[0]:
+        if hits and (len(hits) == 1 or hits[0].kind == "identifier") and claim_hit is None and (params.get("go") or [""])[0]:
             return Page(303, b"", headers={"Location": self.href(hits[0].iri)})
         return self.render("search.html", title=f"Search: {text}" if text else "Search", q=text, hits=hits,
-                           claim_hit=claim_hit)
+                           claim_hit=claim_hit, claims=claims)
 
     def term(self, ref: str) -> Page:
         iri = resolve_term(urllib.parse.unquote(ref))
@@ -542,30 +595,24 @@ class Site:
         return self._suggest
 
     def _resolve_labels(self, q: Any, values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-        """Term parameters given as a label ("Mus musculus") become the term's CURIE or IRI when
-        exactly one term has that label or exact synonym; returns the values and notes saying so."""
-        from gerokg.query import _CURIE, _IRI_SCHEME
+        """Term parameters given as a label or synonym ("Mus musculus", "rapamycin") become the
+        term's CURIE or IRI, read by the one resolver (:func:`gerokg.terms.resolve_term`) against
+        this store; returns the values and notes saying so.
+
+        :raises TermResolutionError: a name fits no term, or several (the message lists them)
+        """
+        from gerokg.terms import curie_or_iri, resolver_for
 
         notes: list[str] = []
         out = dict(values)
         for p in q.params:
             v = values.get(p.name)
-            if v is None or p.type not in ("term", "curie", "iri") or _IRI_SCHEME.match(v):
+            if v is None or p.type not in ("term", "curie", "iri") or curie_or_iri(v) is not None:
                 continue
-            m = _CURIE.match(v)
-            if m and m.group(1) in _known_prefixes():
-                continue
-            exact = [h for h in self.search_terms(v, limit=10) if h.rank[0] == 0]
-            labelled = [h for h in exact if h.kind == "label"]
-            if len(labelled) == 1:  # a label wins over another term's synonym
-                exact = labelled
-            if len(exact) == 1:
-                iri = exact[0].iri
-                out[p.name] = iri if p.type == "iri" or compact_iri(iri) == iri else compact_iri(iri)
-                notes.append(f"{p.name}: “{v}” read as {compact_iri(iri)} ({exact[0].label})")
-            elif len(exact) > 1:
-                choices = ", ".join(f"{compact_iri(h.iri)} ({h.label})" for h in exact[:5])
-                raise ParameterError(f"parameter {p.name!r}: several terms are called “{v}”: {choices}; give a CURIE")
+            resolver = resolver_for(self.store)
+            iri = resolver.resolve(v, what=f"parameter {p.name!r}")
+            out[p.name] = iri if p.type == "iri" or compact_iri(iri) == iri else compact_iri(iri)
+            notes.append(f"{p.name}: “{v}” read as {compact_iri(iri)} ({resolver.label(iri)})")
         return out, notes
 
     def query_page(self, name: str, params: dict[str, list[str]]) -> Page:

@@ -97,6 +97,35 @@ class Justification:
     subject: str
     superclass: str
     steps: list[Reason] = field(default_factory=list)
+    #: labels of the terms the steps name (filled by :func:`why` from the store)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, iri: str) -> str:
+        """The term's label, or its CURIE."""
+        return self.labels.get(iri) or compact_iri(iri)
+
+    def text(self) -> str:
+        """A short readable justification: one line per step, with labels and the claims that
+        state it; a long is-a path (a ChEBI structure chain) is folded to its ends.
+
+        >>> print(why("everolimus", "gerosuppressant").text())  # doctest: +ELLIPSIS
+        everolimus is a gerosuppressant because
+          1. everolimus is a … is a chemical entity (through 7 ChEBI structure classes)
+        ...
+        """
+        lines = [f"{self.label(self.subject)} is a {self.label(self.superclass)} because"]
+        for n, step in enumerate(self.steps, 1):
+            if step.kind == "is_a" and len(step.path) > 3:
+                inner = step.path[1:-1]
+                chebi = all(compact_iri(p).startswith("CHEBI:") for p in inner)
+                what = "ChEBI structure classes" if chebi else "classes"
+                line = (f"{self.label(step.path[0])} is a \u2026 is a {self.label(step.path[-1])} "
+                        f"(through {len(inner)} {what})")
+            else:
+                line = step.text(self.label)
+            cited = ", ".join(compact_iri(c) for c in step.claims)
+            lines.append(f"  {n}. {line}" + (f" [{cited}]" if cited else ""))
+        return "\n".join(lines)
 
     @property
     def claims(self) -> list[str]:
@@ -395,26 +424,41 @@ class Classifier:
 
 
 def why(term: str, superclass: str, store: Any = None) -> Justification | None:
-    """Why ``term`` falls under ``superclass`` (CURIEs or IRIs), from the release's axioms.
+    """Why ``term`` falls under ``superclass`` (CURIEs, IRIs, labels or synonyms), from the release's axioms.
 
     :param store: a :class:`gerokg.store.GerokgStore` or pyoxigraph Store; by default the release
     :returns: the steps with the claims that state them, or None when no structural explanation
         exists (the pair may still be entailed in ways this search does not follow)
     :raises NotInStoreError: a term is not in the store
+    :raises TermResolutionError: a name fits no term, or several
 
     >>> j = why("CHEBI:68478", "GEROKG:0000051")   # everolimus, gerosuppressant
-    >>> "C0002" in " ".join(j.claims)
+    >>> "C0197" in " ".join(j.claims)
     True
     """
     if store is None:
-        from gerokg.query import _default_store
+        from gerokg.query import default_store
 
-        store = _default_store()
+        store = default_store()
+    from gerokg.terms import curie_or_iri, looks_like_curie, resolve_term
+
     ox_store = getattr(store, "ox", store)
     iris = []
     for t in (term, superclass):
-        iri = term_iri(t)
+        iri = term_iri(t) if curie_or_iri(t) or looks_like_curie(t) else resolve_term(t, store, what="why")
         if not term_in_store(ox_store, iri):
             raise NotInStoreError(f"{t}: no such term in the store")
         iris.append(iri)
-    return Classifier(ox_store).why(iris[0], iris[1])
+    found = Classifier(ox_store).why(iris[0], iris[1])
+    if found is not None:
+        named = {iris[0], iris[1]}
+        for step in found.steps:
+            named.update(step.path)
+            named.update(x for x in (step.subject, step.property, step.filler) if x)
+            for part in step.parts:
+                named.update([part] if isinstance(part, str) else part)
+        from gerokg.terms import resolver_for
+
+        resolver = resolver_for(store)
+        found.labels = {iri: label for iri in named if (label := resolver.label(iri))}
+    return found
