@@ -275,7 +275,8 @@ class Endpoint:
             if self.site is not None and wants_html(request.headers.get("accept"), (params.get("format") or [None])[0]):
                 return await self._page(lambda: self.site.sparql_page((params.get("query") or [None])[0]))
             if "query" not in params:
-                raise RequestError(400, "missing 'query' parameter")
+                # no query: the SPARQL 1.1 Service Description (what federation engines read first)
+                return await self.description(request, "sd")
             text = params["query"][0]
         elif method == "POST":
             ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
@@ -341,6 +342,76 @@ class Endpoint:
                      "jsonld": "jsonld", "rdfxml": "rdf"}.get(fmt or "", "ttl" if graph else "json")
         headers = {"Content-Disposition": f'attachment; filename="{q.name}.{extension}"'} if download else None
         return await self._answer(text, None if graph else fmt, fmt if graph else None, headers)
+
+    # -- descriptions and dereferencing
+    _RDF_SUFFIXES = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples"}
+    _RDFLIB = {"turtle": ("turtle", "text/turtle; charset=utf-8"), "jsonld": ("json-ld", "application/ld+json"),
+               "ntriples": ("nt", "application/n-triples"), "rdfxml": ("xml", "application/rdf+xml")}
+
+    def _graph_format(self, request: Any, explicit: str | None = None) -> str:
+        params = self._params(request)
+        fmt = explicit or negotiate(request.headers.get("accept"), (params.get("format") or [None])[0], True)
+        return fmt if fmt in self._RDFLIB else "turtle"
+
+    def _rdf(self, graph: Any, fmt: str, status: int = 200) -> Any:
+        from starlette.responses import Response
+
+        from gerokg.rdfio import serialize_graph
+
+        name, ctype = self._RDFLIB[fmt]
+        body = serialize_graph(graph, {"turtle": "turtle", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}[name])
+        return Response(body, status, headers=_cors({"Vary": "Accept"}), media_type=ctype)
+
+    def _base(self, request: Any) -> str:
+        return f"{request.url.scheme}://{request.url.netloc}{self.config.root_path}"
+
+    async def description(self, request: Any, which: str) -> Any:
+        """The Service Description (``sd``) or the VoID description (``void``) of the endpoint."""
+        from starlette.concurrency import run_in_threadpool
+
+        from gerokg.describe import service_description, void_description
+
+        store = self._describe_store()
+        base = self._base(request)
+        if which == "sd":
+            graph = await run_in_threadpool(service_description, store, f"{base}/sparql")
+        else:
+            graph = await run_in_threadpool(void_description, store, f"{base}/sparql", f"{base}/.well-known/void")
+        return self._rdf(graph, self._graph_format(request))
+
+    async def void(self, request: Any) -> Any:
+        return await self.description(request, "void")
+
+    def _describe_store(self) -> Any:
+        if self.site is not None:
+            return self.site.store
+        import pyoxigraph as ox
+
+        return ox.Store.read_only(str(self.pool.store_path))
+
+    async def resource(self, request: Any, iri: str, fmt: str) -> Any:
+        """What a term or claim IRI dereferences to, as RDF."""
+        from starlette.concurrency import run_in_threadpool
+
+        from gerokg.describe import describe_resource
+
+        graph = await run_in_threadpool(describe_resource, self._describe_store(), iri)
+        if graph is None or len(graph) == 0:
+            raise RequestError(404, f"the store says nothing about <{iri}>")
+        return self._rdf(graph, fmt)
+
+    def wants_rdf(self, request: Any) -> str | None:
+        """The RDF format a client asks a term or claim page for (``format=``, or an Accept header
+        that prefers an RDF type to HTML), else None."""
+        params = self._params(request)
+        explicit = (params.get("format") or [None])[0]
+        if explicit:
+            return explicit.lower() if explicit.lower() in self._RDFLIB else None
+        accept = request.headers.get("accept")
+        if not accept or wants_html(accept, None):
+            return None
+        fmt = negotiate(accept, None, True)
+        return fmt if fmt in self._RDFLIB else None
 
     async def health(self, request: Any) -> Any:
         return self._json(200, {"status": "ok", "triples": self.triples, "version": __version__,
@@ -418,6 +489,45 @@ class Endpoint:
                 "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
                 "Access-Control-Allow-Origin": "*"})
 
+        def split_suffix(ref: str) -> tuple[str, str | None]:
+            for suffix, fmt in self._RDF_SUFFIXES.items():
+                if ref.endswith(suffix):
+                    return ref[: -len(suffix)], fmt
+            return ref, None
+
+        async def term_or_data(request: Any) -> Any:
+            from gerokg.web import resolve_term
+
+            ref, fmt = split_suffix(urllib.parse.unquote(request.path_params["ref"]))
+            fmt = fmt or self.wants_rdf(request)
+            if fmt is None:
+                return await self._page(lambda: site.term(ref))
+            try:
+                iri = resolve_term(ref)
+            except GerokgError as exc:
+                raise RequestError(404, str(exc)) from None
+            return await self.resource(request, iri, fmt)
+
+        async def claim_or_data(request: Any) -> Any:
+            from gerokg.web import CLAIM_NS
+
+            ref, fmt = split_suffix(urllib.parse.unquote(request.path_params["ref"]))
+            fmt = fmt or self.wants_rdf(request)
+            if fmt is None:
+                return await self._page(lambda: site.claim_page(ref))
+            return await self.resource(request, CLAIM_NS + ref, fmt)
+
+        async def native_iri(request: Any) -> Any:
+            """``/GEROKG_0000051``: the path of a native term's IRI, as the w3id PURL will forward
+            it; 303 to its page, or to its data when the client asks for RDF."""
+            from starlette.responses import Response
+
+            ref, fmt = split_suffix(request.path_params["num"])
+            fmt = fmt or self.wants_rdf(request)
+            suffix = {v: k for k, v in self._RDF_SUFFIXES.items()}.get(fmt or "", "")
+            target = f"{self.config.root_path}/term/GEROKG:{urllib.parse.quote(ref)}{suffix}"
+            return Response(b"", 303, headers=_cors({"Location": target, "Vary": "Accept"}), media_type="text/plain")
+
         async def css(request: Any) -> Any:
             from importlib.resources import files
 
@@ -429,8 +539,9 @@ class Endpoint:
         return [
             route("/", lambda r: site.home),
             route("/search", lambda r: lambda: site.search(params_of(r))),
-            route("/term/{ref:path}", lambda r: lambda: site.term(urllib.parse.unquote(r.path_params["ref"]))),
-            route("/claim/{ref:path}", lambda r: lambda: site.claim_page(urllib.parse.unquote(r.path_params["ref"]))),
+            Route("/term/{ref:path}", term_or_data, methods=["GET"]),
+            Route("/claim/{ref:path}", claim_or_data, methods=["GET"]),
+            Route("/GEROKG_{num:path}", native_iri, methods=["GET"]),
             route("/query", lambda r: site.queries_page),
             route("/query/{name:path}", lambda r: lambda: site.query_page(r.path_params["name"], params_of(r))),
             route("/pathway", lambda r: site.pathway_page),
@@ -454,6 +565,7 @@ class Endpoint:
             Route("/queries/{name:path}", self.canned, methods=["GET"]),
             Route("/catalogue.ttl", self.catalogue_turtle, methods=["GET"]),
             Route("/health", self.health, methods=["GET"]),
+            Route("/.well-known/void", self.void, methods=["GET"]),
         ]
         api += [Route(p, self.read_only, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]) for p in _READ_ONLY_ROUTES]
         routes = (self.pages() if self.site is not None else []) + api
@@ -473,7 +585,14 @@ class Endpoint:
         async def gerokg_error(request: Any, exc: Exception) -> Any:
             return _error_response(self, exc, request.scope)
 
-        app = Starlette(routes=routes, exception_handlers={
+        from starlette.middleware import Middleware
+        from starlette.middleware.cors import CORSMiddleware
+
+        # CORS for the read-only methods, preflight included, so browser SPARQL clients can POST
+        cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                          allow_headers=["Accept", "Content-Type"], expose_headers=["X-Result-Truncated"],
+                          max_age=86400)
+        app = Starlette(routes=routes, middleware=[cors], exception_handlers={
             HTTPException: http_error, GerokgError: gerokg_error, Exception: gerokg_error})
         app.router.redirect_slashes = False
         return _Guard(app, self)
