@@ -95,22 +95,49 @@ def _progress(ctx: click.Context) -> Any:
                    "(default: ../shared/review.txt when present).")
 @click.option("--no-review", is_flag=True, help="Do not check claims against the review text.")
 @click.option("--inferred", is_flag=True, help="Also write gerokg-inferred.ttl, the reasoner's conclusions (needs Java).")
+@click.option("--date", metavar="YYYY-MM-DD",
+              help="Release date for the version IRI releases/DATE/ and dct:created "
+                   "(default: SOURCE_DATE_EPOCH, else the last commit's date; never the clock).")
+@click.option("--sign-key", type=click.Path(exists=True, dir_okay=False),
+              help="RSA private key (PEM or base64 PKCS#8) to sign the nanopublications with (trusty URIs).")
 @click.pass_context
 @_handle_errors
-def build(ctx: click.Context, out_dir: str, review: str | None, no_review: bool, inferred: bool) -> None:
-    """Build the release artifacts (gerokg.owl, gerokg-full.*, claim exports).
+def build(ctx: click.Context, out_dir: str, review: str | None, no_review: bool, inferred: bool,
+          date: str | None, sign_key: str | None) -> None:
+    """Build the release artifacts (gerokg.owl, -base, -simple, .obo, .json, gerokg-full.*, claim exports).
+
+    When OUT already holds a release, gerokg-diff.txt and gerokg-diff.json say what changed.
 
     \b
     Example:
-      gerokg build --out build --review ../shared/review.txt
+      gerokg build --out build --review ../shared/review.txt --date 2026-12-01
     """
     from gerokg.build import build_release
 
     review_path = None if no_review else (review or _default_review())
-    result = build_release(out_dir, review=review_path, progress=_progress(ctx), inferred=inferred)
+    result = build_release(out_dir, review=review_path, progress=_progress(ctx), inferred=inferred,
+                           date=date, sign_key=sign_key)
     checked = f", claims checked against {review_path}" if review_path else ", claims not checked against the review text"
     click.echo(f"built {len(result.files)} files into {result.out_dir} ({result.triples} triples, "
                f"{result.claims} claims{checked}); {len(result.changed)} changed")
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, file_okay=False))
+@click.argument("new", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_handle_errors
+def diff(old: str, new: str, fmt: str) -> None:
+    """Compare two release folders: claims, axioms, mappings and inferred superclasses.
+
+    \b
+    Example:
+      gerokg diff releases/2026-11-01 build
+    """
+    from gerokg.diff import diff_releases
+
+    d = diff_releases(old, new)
+    click.echo(d.to_json().decode("utf-8") if fmt == "json" else d.to_text(), nl=False)
 
 
 @main.group()

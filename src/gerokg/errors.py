@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "BuildError",
     "CurationError",
+    "DiffError",
     "GerokgError",
     "ImportRefreshError",
     "OntologyLoadError",
@@ -75,3 +76,7 @@ class ParameterError(GerokgError, ValueError):
 
 class ReasonerError(GerokgError):
     """The OWL reasoner could not run, or found the ontology inconsistent."""
+
+
+class DiffError(GerokgError, ValueError):
+    """A folder given to ``gerokg diff`` is not a release (missing, or without its manifest)."""
