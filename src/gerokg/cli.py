@@ -435,7 +435,9 @@ def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: 
 @main.command()
 @click.option("--endpoint", required=True, help="The Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).")
 @click.option("--graph", help="Named graph IRI to write (default: the default graph).")
-@click.option("--release", type=click.Path(exists=True, dir_okay=False), help="The N-Triples or Turtle file to upload (default: built in memory).")
+@click.option("--release", type=click.Path(exists=True, dir_okay=False),
+              help="The N-Triples or Turtle file to upload (default: built in memory); an .nq file "
+                   "(gerokg-full.nq) is uploaded graph by graph, each under its own name.")
 @click.option("--user", help="User name for the graph store.")
 @click.option("--password", envvar="GEROKG_PASSWORD", help="Password (or set GEROKG_PASSWORD).")
 @click.option("--digest", is_flag=True, help="Use HTTP digest authentication (Virtuoso).")
@@ -448,12 +450,24 @@ def publish(ctx: click.Context, endpoint: str, graph: str | None, release: str |
     """Upload the release to a triple store through the SPARQL 1.1 Graph Store HTTP Protocol.
 
     \b
-    Example:
+    Examples:
       gerokg publish --endpoint http://127.0.0.1:7878/store
+      gerokg publish --endpoint http://127.0.0.1:7878/store --release build/gerokg-full.nq
     """
-    from gerokg.remote import publish_release
+    from gerokg.remote import publish_dataset, publish_release
 
     progress = _progress(ctx)
+    if release and release.endswith(".nq"):
+        if graph:
+            raise click.UsageError("--graph cannot be used with N-Quads: each named graph is uploaded under its own name")
+        progress(f"uploading {release} to {endpoint}, one request per named graph")
+        statuses = publish_dataset(endpoint, release, user=user, password=password,
+                                   auth="digest" if digest else "basic", replace=not append,
+                                   graph_param=graph_param, progress=progress.advance)
+        progress.close()
+        for name, code in statuses.items():
+            click.echo(f"published {name or 'default graph'}: HTTP {code}")
+        return
     if release:
         data: Any = release
     else:
