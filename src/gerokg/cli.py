@@ -140,6 +140,26 @@ def diff(old: str, new: str, fmt: str) -> None:
     click.echo(d.to_json().decode("utf-8") if fmt == "json" else d.to_text(), nl=False)
 
 
+@main.command()
+@click.option("--site", required=True, help="Base URL of the running 'gerokg serve' (terms, claims, queries, endpoint).")
+@click.option("--releases", required=True, help="Base URL of the release folders (RELEASES/YYYY-MM-DD/FILE).")
+@click.option("--latest", default="latest", show_default=True, help="The folder under --releases holding the newest release.")
+@_handle_errors
+def w3id(site: str, releases: str, latest: str) -> None:
+    """Print the w3id.org .htaccess (303 redirects) for https://w3id.org/gerokg/.
+
+    \b
+    Example:
+      gerokg w3id --site https://gerokg.example.org --releases https://files.example.org/gerokg > .htaccess
+    """
+    from gerokg.w3id import htaccess
+
+    try:
+        click.echo(htaccess(site, releases, latest), nl=False)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @main.group()
 def imports() -> None:
     """Manage the import modules (ChEBI, GO, MONDO, HGNC, NCBITaxon, RO, ECO, IAO).
