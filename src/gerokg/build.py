@@ -1,13 +1,19 @@
 """Build the release: the ontology, its imports and the claims, as reproducible artifacts.
 
 ``build_release`` reads ``ontology/gerokg-edit.ttl``, the import modules and the curated claims,
-and writes (all byte-for-byte reproducible):
+and writes (all byte-for-byte reproducible, dated by an input, never by the clock):
 
 - ``gerokg.owl``: the ontology (RDF/XML) with ``owl:imports`` of the modules, plus
-  ``catalog-v001.xml`` and ``imports/*.owl`` beside it, so Protégé opens it offline;
+  ``catalog-v001.xml`` and ``imports/*.owl`` beside it, so Protégé opens it offline; its version
+  IRI is ``https://w3id.org/gerokg/releases/YYYY-MM-DD/gerokg.owl`` (:func:`release_date`);
 - ``gerokg-full.owl`` / ``.ttl`` / ``.jsonld`` / ``.nt``: ontology, imports and claims merged;
+- ``gerokg-full.nq`` / ``.trig``: the same with one named graph per part (:mod:`gerokg.quads`);
+- ``gerokg-base.owl``, ``gerokg-simple.owl``, ``gerokg.obo``, ``gerokg.json``: the ODK-style
+  artefacts (:mod:`gerokg.odk`);
 - ``gerokg-claims.ttl``: the claims, the review and its sections;
 - the claim exports of :mod:`gerokg.exports` (``claims.tsv``, nanopublications, KGX);
+- ``gerokg.sssom.tsv`` (:mod:`gerokg.mappings`), ``ro-crate-metadata.json`` (:mod:`gerokg.crate`);
+- ``gerokg-diff.txt`` / ``.json`` when the folder held an earlier release (:mod:`gerokg.diff`);
 - ``MANIFEST.sha256``.
 
 Outputs are staged in a temporary folder and moved into place under a lock, so an interrupted or

@@ -166,7 +166,7 @@ def void_description(store: Any, endpoint: str, void_url: str, dumps: list[str] 
         if p == SCHEMA.target:
             o = URIRef(endpoint)
         g.add((s, p, o))
-    for q in sorted(catalogue.subjects(RDF.type, SH.SPARQLExecutable)):
+    for q in sorted(catalogue.subjects(RDF.type, SH.SPARQLExecutable), key=str):
         g.add((node, SCHEMA.subjectOf, q))
     return g
 

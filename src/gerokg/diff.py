@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ class _Folder(Mapping[str, bytes]):
         except FileNotFoundError:
             raise KeyError(name) from None
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return (str(p.relative_to(self.path)) for p in sorted(self.path.rglob("*")) if p.is_file())
 
     def __len__(self) -> int:

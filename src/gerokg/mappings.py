@@ -67,7 +67,7 @@ def read_sssom(path: str | Path) -> tuple[dict[str, Any], list[dict[str, str]]]:
     return meta, rows
 
 
-def _label(graph: Graph, iri: URIRef) -> str:
+def _label(graph: Graph, iri: Any) -> str:
     value = graph.value(iri, RDFS.label)
     return str(value) if value is not None else ""
 
