@@ -459,3 +459,31 @@ def test_ro_crate_lists_every_manifest_file(release: Path) -> None:
     crate = ROCrate(str(release))
     assert {e.id for e in crate.data_entities} >= {"gerokg.obo", "gerokg-full.nq", "imports/go_import.owl"}
     assert crate.root_dataset["license"].id == "https://creativecommons.org/licenses/by/4.0/"
+
+
+@pytest.mark.java
+def test_simple_and_obo_carry_the_reasoners_superclasses(reasoning, graphs, sources) -> None:
+    """With the reasoner's conclusions, simple (and OBO) hold inferred named superclasses, reduced."""
+    from gerokg import odk
+
+    onto, modules = graphs["ontology"], list(sources.modules.values())
+    label = {str(o): s for s, o in onto.subject_objects(RDFS.label)}
+    inhibitor = label["mTORC1 inhibitor"]
+    sirolimus = URIRef(OBO + "CHEBI_9168")
+    asserted = odk.simple_graph(onto, modules, ONTOLOGY_IRI, "2026-12-01")
+    inferred = odk.simple_graph(onto, modules, ONTOLOGY_IRI, "2026-12-01", reasoning.graph)
+    def ancestors(g: Graph, node: URIRef) -> set:
+        return set(g.transitive_objects(node, RDFS.subClassOf)) - {node}
+    # HermiT concludes that sirolimus is an mTORC1 inhibitor; nothing asserts it
+    assert inhibitor not in ancestors(asserted, sirolimus)
+    assert inhibitor in ancestors(inferred, sirolimus)
+    assert not [t for t in inferred if any(isinstance(x, BNode) for x in t)]
+    doc = odk.obo_document(onto, modules, "2026-12-01", reasoning.graph)
+    text = odk.obo_text(doc).decode("utf-8")
+    frame = text.split("[Term]\nid: CHEBI:9168\n", 1)[1].split("\n\n", 1)[0]
+    parents = {line.split(": ", 1)[1] for line in frame.splitlines() if line.startswith("is_a: ")}
+    from gerokg.rdfio import compact_iri
+
+    assert parents == {compact_iri(str(p)) for p in inferred.objects(sirolimus, RDFS.subClassOf)}
+    assert compact_iri(str(inhibitor)) in parents or any(
+        inhibitor in ancestors(inferred, URIRef(str(p))) for p in inferred.objects(sirolimus, RDFS.subClassOf))

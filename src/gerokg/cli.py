@@ -120,6 +120,8 @@ def build(ctx: click.Context, out_dir: str, review: str | None, no_review: bool,
     checked = f", claims checked against {review_path}" if review_path else ", claims not checked against the review text"
     click.echo(f"built {len(result.files)} files into {result.out_dir} ({result.triples} triples, "
                f"{result.claims} claims{checked}); {len(result.changed)} changed")
+    if "gerokg-diff.txt" in result.changed:
+        click.echo(f"changes since the previous release: {Path(result.out_dir) / 'gerokg-diff.txt'}")
 
 
 @main.command()

@@ -104,7 +104,8 @@ class ReleaseDiff:
         out += [f"  + {' '.join(x)}" for x in m["added"]] + [f"  - {' '.join(x)}" for x in m["removed"]]
         out += [f"  ~ {' '.join(ch['mapping'])}: {ch['fields']}" for ch in m["changed"]]
         s = self.superclasses
-        out.append(f"inferred superclasses: {len(s['gained'])} gained, {len(s['lost'])} lost")
+        out.append(f"superclasses (asserted, and inferred in builds with --inferred): {len(s['gained'])} gained, "
+                   f"{len(s['lost'])} lost")
         out += [f"  + {x['class']} is_a {x['superclass']}" for x in s["gained"]]
         out += [f"  - {x['class']} is_a {x['superclass']}" for x in s["lost"]]
         if self.not_compared:
