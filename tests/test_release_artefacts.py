@@ -88,19 +88,35 @@ def test_base_holds_native_axioms_only(release: Path) -> None:
     assert (sirolimus, None, None) not in base
 
 
-def test_simple_is_named_subclass_only_and_reduced(release: Path) -> None:
+def _restrictions(g: Graph, cls: URIRef) -> set[tuple]:
+    return {(g.value(o, OWL.onProperty), g.value(o, OWL.someValuesFrom))
+            for o in g.objects(cls, RDFS.subClassOf) if isinstance(o, BNode)}
+
+
+def test_simple_is_named_subclass_and_simple_existentials_only(release: Path) -> None:
     simple = parse_rdf_file(release / "gerokg-simple.owl")
-    assert not [t for t in simple if any(isinstance(x, BNode) for x in t)]
     assert not list(simple.triples((None, OWL.equivalentClass, None)))
+    assert not list(simple.triples((None, OWL.intersectionOf, None)))
+    # every blank node is a restriction 'R some B' with a named R and B, under a named class
+    for node in {x for t in simple for x in t if isinstance(x, BNode)}:
+        assert set(simple.predicates(node)) == {RDF.type, OWL.onProperty, OWL.someValuesFrom}
+        assert isinstance(simple.value(node, OWL.someValuesFrom), URIRef)
+        assert all(isinstance(s, URIRef) for s in simple.subjects(RDFS.subClassOf, node))
+    # asserted: geroconversion SubClassOf part of some cellular senescence
+    assert _restrictions(simple, URIRef(N + "0000001")) == {(URIRef(OBO + "BFO_0000050"), URIRef(OBO + "GO_0090398"))}
     neg = URIRef(N + "0000002")  # negative regulation of geroconversion: process and RO:0002212 some ...
     # asserted GO parent, plus the genus of its equivalence definition (relaxed)
-    assert set(simple.objects(neg, RDFS.subClassOf)) == {URIRef(OBO + "GO_0048519"), URIRef(OBO + "BFO_0000015")}
+    named = {o for o in simple.objects(neg, RDFS.subClassOf) if isinstance(o, URIRef)}
+    assert named == {URIRef(OBO + "GO_0048519"), URIRef(OBO + "BFO_0000015")}
+    # ... and the existential part of that definition
+    assert _restrictions(simple, neg) == {(URIRef(OBO + "RO_0002212"), URIRef(N + "0000001"))}
     # imports are merged: GO classes with their labels and parents
     assert simple.value(URIRef(OBO + "GO_0048519"), RDFS.label) == Literal("negative regulation of biological process")
     # transitively reduced: no class has a parent that is also a grandparent
-    parents = {}
+    parents: dict = {}
     for s, o in simple.subject_objects(RDFS.subClassOf):
-        parents.setdefault(s, set()).add(o)
+        if isinstance(o, URIRef):
+            parents.setdefault(s, set()).add(o)
     for cls, ps in parents.items():
         for p in ps:
             assert not ps & parents.get(p, set()), (cls, p)
@@ -477,13 +493,13 @@ def test_simple_and_obo_carry_the_reasoners_superclasses(reasoning, graphs, sour
     # HermiT concludes that sirolimus is an mTORC1 inhibitor; nothing asserts it
     assert inhibitor not in ancestors(asserted, sirolimus)
     assert inhibitor in ancestors(inferred, sirolimus)
-    assert not [t for t in inferred if any(isinstance(x, BNode) for x in t)]
+    assert not list(inferred.triples((None, OWL.equivalentClass, None)))
     doc = odk.obo_document(onto, modules, "2026-12-01", reasoning.graph)
     text = odk.obo_text(doc).decode("utf-8")
     frame = text.split("[Term]\nid: CHEBI:9168\n", 1)[1].split("\n\n", 1)[0]
     parents = {line.split(": ", 1)[1] for line in frame.splitlines() if line.startswith("is_a: ")}
     from gerokg.rdfio import compact_iri
 
-    assert parents == {compact_iri(str(p)) for p in inferred.objects(sirolimus, RDFS.subClassOf)}
-    assert compact_iri(str(inhibitor)) in parents or any(
-        inhibitor in ancestors(inferred, URIRef(str(p))) for p in inferred.objects(sirolimus, RDFS.subClassOf))
+    named = [p for p in inferred.objects(sirolimus, RDFS.subClassOf) if isinstance(p, URIRef)]
+    assert parents == {compact_iri(str(p)) for p in named}
+    assert compact_iri(str(inhibitor)) in parents or any(inhibitor in ancestors(inferred, p) for p in named)

@@ -7,10 +7,13 @@ Following the Ontology Development Kit's release conventions:
   and axiom annotations hanging off them; no imports and no axiom about an imported class. Axioms
   that the claims add on imported classes (e.g. a ChEBI drug under a native class) are left out of
   base; they stay in ``gerokg.owl`` and the full release.
-- **simple** (``gerokg-simple.owl``): the ontology with its imports merged, reduced to named-class
-  ``rdfs:subClassOf`` (asserted, from equivalence definitions relaxed to their named genus, and
-  inferred when the reasoner ran), transitively reduced, with no existential restriction and no
-  anonymous expression; labels, definitions, synonyms and other annotations kept.
+- **simple** (``gerokg-simple.owl``): as the OBO Academy's release-artefact reference defines it
+  (``reason``, ``relax``, ``remove --axioms equivalent``, ``filter``, ``reduce``): the ontology with
+  its imports merged, whose only logical axioms are ``A SubClassOf B`` and ``A SubClassOf R some
+  B`` between named classes — asserted, relaxed from equivalence definitions (their named genus
+  and their existential parts), and inferred when the reasoner ran — with the named hierarchy
+  transitively reduced; no equivalence, disjointness or other anonymous expression; labels,
+  definitions, synonyms and other annotations kept.
 - **OBO** (``gerokg.obo``): the ontology with its imports in OBO 1.4, written through the
   ``fastobo`` syntax tree (so quoting and escaping are fastobo's); ``is_a`` from simple's
   hierarchy, ``relationship`` from existential restrictions, ``intersection_of`` from equivalence
@@ -193,7 +196,29 @@ def simple_graph(onto: Graph, modules: Iterable[Graph], ontology_iri: URIRef, da
     for cls, parents in named_parents(merged, inferred).items():
         for parent in parents:
             out.add((cls, RDFS.subClassOf, parent))
+    for cls, (prop, filler) in sorted(_existential_parents(merged), key=str):
+        r = BNode()
+        out.add((cls, RDFS.subClassOf, r))
+        out.add((r, RDF.type, OWL.Restriction))
+        out.add((r, OWL.onProperty, prop))
+        out.add((r, OWL.someValuesFrom, filler))
     return out
+
+
+def _existential_parents(merged: Graph) -> set[tuple[URIRef, tuple[URIRef, URIRef]]]:
+    """``(A, (R, B))`` for each ``A SubClassOf R some B``, asserted or relaxed from an equivalence."""
+    found: set[tuple[URIRef, tuple[URIRef, URIRef]]] = set()
+    for cls in _named_classes(merged):
+        for sup in merged.objects(cls, RDFS.subClassOf):
+            ex = _existential(merged, sup)
+            if ex:
+                found.add((cls, ex))
+        for members in _intersections(merged, cls):
+            for m in members:
+                ex = _existential(merged, m)
+                if ex:
+                    found.add((cls, ex))
+    return found
 
 
 # --------------------------------------------------------------------------------------------
