@@ -503,3 +503,25 @@ def test_simple_and_obo_carry_the_reasoners_superclasses(reasoning, graphs, sour
     named = [p for p in inferred.objects(sirolimus, RDFS.subClassOf) if isinstance(p, URIRef)]
     assert parents == {compact_iri(str(p)) for p in named}
     assert compact_iri(str(inhibitor)) in parents or any(inhibitor in ancestors(inferred, p) for p in named)
+
+
+@pytest.mark.server
+def test_cli_publishes_nquads_graph_by_graph(release: Path, tmp_path: Path) -> None:
+    from servers import oxigraph_available, oxigraph_server, select_bindings
+
+    from gerokg.cli import main
+    from gerokg.quads import split_nquads
+
+    reason = oxigraph_available()
+    if reason:
+        pytest.skip(reason)
+    with oxigraph_server(tmp_path) as server:
+        nq = str(release / "gerokg-full.nq")
+        res = CliRunner().invoke(main, ["-q", "publish", "--endpoint", server.gsp_url, "--release", nq])
+        assert res.exit_code == 0, res.output
+        assert "published https://w3id.org/gerokg/claims: HTTP 20" in res.output
+        rows = select_bindings(server, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        got = {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+        assert got == {g: len(b.splitlines()) for g, b in split_nquads(release / "gerokg-full.nq").items()}
+        res = CliRunner().invoke(main, ["publish", "--endpoint", server.gsp_url, "--release", nq, "--graph", "urn:x"])
+        assert res.exit_code == 2 and "--graph cannot be used with N-Quads" in res.output
