@@ -146,6 +146,7 @@ def test_obo_loads_in_pronto(release: Path) -> None:
     text = (release / "gerokg.obo").read_text(encoding="utf-8")
     assert f"data-version: releases/{release_date()}\n" in text
     assert "idspace: GEROKG https://w3id.org/gerokg/GEROKG_" in text
+    assert "property_value: http://purl.org/dc/terms/license https://creativecommons.org/licenses/by/4.0/\n" in text
 
 
 def test_obographs_json_loads_in_pronto(release: Path) -> None:

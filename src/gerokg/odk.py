@@ -324,9 +324,16 @@ def obo_document(onto: Graph, modules: Iterable[Graph], date: str, inferred: Gra
     head = [fh.FormatVersionClause("1.4"), fh.DataVersionClause(f"releases/{date}"), fh.OntologyClause("gerokg")]
     for prefix, (url, desc) in IDSPACES.items():
         head.append(fh.IdspaceClause(prefix, fastobo.id.Url(url), desc))
-    title = merged.value(URIRef("https://w3id.org/gerokg/gerokg.owl"), URIRef("http://purl.org/dc/terms/title"))
+    header = URIRef("https://w3id.org/gerokg/gerokg.owl")
+    title = merged.value(header, URIRef("http://purl.org/dc/terms/title"))
     if title is not None:
         head.append(fh.RemarkClause(str(title)))
+    licence = merged.value(header, URIRef("http://purl.org/dc/terms/license"))
+    if isinstance(licence, URIRef):
+        from fastobo.pv import ResourcePropertyValue
+
+        head.append(fh.PropertyValueClause(ResourcePropertyValue(
+            fastobo.id.Url("http://purl.org/dc/terms/license"), fastobo.id.Url(str(licence)))))
     return fastobo.doc.OboDoc(fh.HeaderFrame(head), frames + typedefs)
 
 
