@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
 from gerokg import __version__
-from gerokg.build import ARTIFACTS, ONTOLOGY_IRI, build_release
+from gerokg.build import ARTIFACTS, ONTOLOGY_IRI, build_release, release_date
 from gerokg.errors import CurationError
 from gerokg.rdfio import parse_rdf_file
 
@@ -29,7 +30,9 @@ def test_all_artifacts_are_written(release: Path) -> None:
 def test_ontology_header(release: Path) -> None:
     g = parse_rdf_file(release / "gerokg.owl")
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in g
-    assert g.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef(f"https://w3id.org/gerokg/releases/{__version__}/gerokg.owl")
+    # a dated version IRI (OBO convention), the date from an input (here the last commit), not the clock
+    assert g.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef(f"https://w3id.org/gerokg/releases/{release_date()}/gerokg.owl")
+    assert re.fullmatch(r"https://w3id.org/gerokg/releases/\d{4}-\d{2}-\d{2}/gerokg.owl", str(g.value(ONTOLOGY_IRI, OWL.versionIRI)))
     assert g.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal(__version__)
     assert str(g.value(ONTOLOGY_IRI, DCTERMS.title)).startswith("gerokg")
     assert g.value(ONTOLOGY_IRI, DCTERMS.description) is not None

@@ -54,8 +54,8 @@ def test_nanopublications(release: Path) -> None:
     ds.parse(release / "gerokg-nanopubs.trig", format="trig")
     np_type = URIRef("http://www.nanopub.org/nschema#Nanopublication")
     nps = {s for g in ds.graphs() for s in g.subjects(predicate=None, object=np_type)}
-    assert len(nps) == 289
-    negated = URIRef("https://w3id.org/gerokg/claim/C0155/np#assertion")
+    assert len(nps) == 290  # one per claim and the index
+    negated = URIRef("https://w3id.org/gerokg/claim/C0155/np/assertion")
     triples = list(ds.graph(negated))
     assert any(str(o) == "https://w3id.org/gerokg/schema/negated" for _, _, o in triples)
     # a negated claim never asserts its triple

@@ -1,5 +1,9 @@
 """The canned queries on real triple stores (Oxigraph server, Virtuoso) loaded with gerokg publish.
 
+Virtuoso is loaded twice: with gerokg-full.nt into one graph, and with gerokg-full.nq graph by
+graph (:func:`gerokg.remote.publish_dataset`), queried with the release's graphs as the default
+graph (their merge: the ontology, each import module, the claims).
+
 Each store is started on 127.0.0.1 by the test, loaded through the SPARQL 1.1 Graph Store HTTP
 Protocol with :func:`gerokg.remote.publish_release` (what ``gerokg publish`` does), queried with
 SPARQLWrapper (what ``gerokg query --endpoint`` does), and stopped. Results must agree with the
@@ -8,12 +12,15 @@ embedded store, except for the differences listed, with their explanation, in KN
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gerokg.query import list_queries, run_query
-from gerokg.remote import publish_release, run_remote_query
+from gerokg.quads import CATALOGUE_GRAPH
+from gerokg.remote import publish_dataset, publish_release, run_remote_query
 from querytools import norm_rows
 from servers import oxigraph_available, oxigraph_server, virtuoso_available, virtuoso_server
 
@@ -29,9 +36,29 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "rdfs:subClassOf* path, and so also lists HGNC and ChEBI classes under native parents; "
         "the answer holds every correct row plus those (a BIND/UNION rewrite did not avoid it)"),
 }
+#: queries on which Virtuoso, given the release's named graphs as several default-graph-uri
+#: (their merge is the query's default graph), returns only part of the answer
+PARTIAL_WITH_SEVERAL_DEFAULT_GRAPHS: dict[str, str] = {
+    name: ("Virtuoso 7.2.5 loses rows of rdfs:subClassOf* paths when the default graph is the merge "
+           "of several graphs (default-graph-uri given once per graph); the same data in one graph "
+           "answers in full (the 'virtuoso' case); every row it returns is correct, and how many it "
+           "loses varies between runs")
+    for name in ("cancer-in-transplant-recipients", "drugs-by-role", "mechanism-chains")
+}
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+@dataclasses.dataclass
+class Loaded:
+    """A started store, loaded, and the default graph(s) to query it with."""
+
+    name: str
+    query_url: str
+    graph: str | list[str] | None
+    variant: str
+    server: Any
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso", "virtuoso-nq"])
 def remote(request, release: Path, tmp_path_factory):
     name = request.param
     reason = oxigraph_available() if name == "oxigraph" else virtuoso_available()
@@ -41,6 +68,18 @@ def remote(request, release: Path, tmp_path_factory):
     ctx = oxigraph_server(tmp) if name == "oxigraph" else virtuoso_server(tmp)
     with ctx as server:
         sent: list[tuple[int, int]] = []
+        if name == "virtuoso-nq":
+            statuses = publish_dataset(
+                server.gsp_url, release / "gerokg-full.nq", user=server.user, password=server.password,
+                auth=server.auth or "basic", graph_param="graph-uri",
+                progress=lambda done, total: sent.append((done, total)))
+            graphs = sorted(g for g in statuses if g != CATALOGUE_GRAPH)
+            # one upload per named graph: ontology, eight import modules, claims, catalogue
+            assert len(statuses) == 11 and "https://w3id.org/gerokg/imports/go_import.owl" in graphs
+            assert set(statuses.values()) <= {200, 201, 204}
+            assert [d for d, _ in sent] == sorted(d for d, _ in sent)
+            yield Loaded(server.name, server.query_url, graphs, name, server)
+            return
         status = publish_release(
             server.gsp_url, release / "gerokg-full.nt", graph=server.graph, user=server.user,
             password=server.password, auth=server.auth or "basic",
@@ -51,7 +90,7 @@ def remote(request, release: Path, tmp_path_factory):
         size = (release / "gerokg-full.nt").stat().st_size
         assert len(sent) > 10 and sent[-1] == (size, size)
         assert [d for d, _ in sent] == sorted(d for d, _ in sent)
-        yield server
+        yield Loaded(server.name, server.query_url, server.graph, name, server)
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
@@ -59,6 +98,11 @@ def test_query_agrees_with_the_embedded_store(remote, query, store) -> None:
     key = (remote.name, query.name)
     local = run_query(query, store)
     answer = run_remote_query(query, remote.query_url, default_graph=remote.graph)
+    if remote.variant == "virtuoso-nq" and query.name in PARTIAL_WITH_SEVERAL_DEFAULT_GRAPHS:
+        got, full = set(norm_rows(local.variables, answer.rows)), set(norm_rows(local.variables, local.rows))
+        assert got <= full  # never a wrong row; some runs answer in full
+        if got != full:
+            pytest.xfail(PARTIAL_WITH_SEVERAL_DEFAULT_GRAPHS[query.name])
     if key in KNOWN_DIFFERENCES:
         assert set(norm_rows(local.variables, local.rows)) <= set(norm_rows(local.variables, answer.rows))
         pytest.xfail(KNOWN_DIFFERENCES[key])
@@ -79,3 +123,19 @@ def test_parameterised_query_on_the_store(remote) -> None:
     mice = run_remote_query("quantitative-findings", remote.query_url, {"organism": "NCBITaxon:10090"},
                             default_graph=remote.graph)
     assert sorted(mice.column("quantityText")) == ["1 week after", "10-fold", "by 90%", "by more than 30%"]
+
+
+def test_nquads_land_in_their_named_graphs(remote, release: Path) -> None:
+    """Each graph of gerokg-full.nq holds, in the store, exactly the triples the file gives it."""
+    if remote.variant != "virtuoso-nq":
+        pytest.skip("loaded from N-Triples into one graph")
+    from gerokg.quads import split_nquads
+    from servers import select_bindings
+
+    expected = {g: len(b.splitlines()) for g, b in split_nquads(release / "gerokg-full.nq").items()}
+    rows = select_bindings(
+        remote.server,
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER (STRSTARTS(STR(?g), 'https://w3id.org/gerokg/')) } GROUP BY ?g")
+    got = {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+    assert got == expected

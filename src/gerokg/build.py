@@ -1,13 +1,19 @@
 """Build the release: the ontology, its imports and the claims, as reproducible artifacts.
 
 ``build_release`` reads ``ontology/gerokg-edit.ttl``, the import modules and the curated claims,
-and writes (all byte-for-byte reproducible):
+and writes (all byte-for-byte reproducible, dated by an input, never by the clock):
 
 - ``gerokg.owl``: the ontology (RDF/XML) with ``owl:imports`` of the modules, plus
-  ``catalog-v001.xml`` and ``imports/*.owl`` beside it, so Protégé opens it offline;
+  ``catalog-v001.xml`` and ``imports/*.owl`` beside it, so Protégé opens it offline; its version
+  IRI is ``https://w3id.org/gerokg/releases/YYYY-MM-DD/gerokg.owl`` (:func:`release_date`);
 - ``gerokg-full.owl`` / ``.ttl`` / ``.jsonld`` / ``.nt``: ontology, imports and claims merged;
+- ``gerokg-full.nq`` / ``.trig``: the same with one named graph per part (:mod:`gerokg.quads`);
+- ``gerokg-base.owl``, ``gerokg-simple.owl``, ``gerokg.obo``, ``gerokg.json``: the ODK-style
+  artefacts (:mod:`gerokg.odk`);
 - ``gerokg-claims.ttl``: the claims, the review and its sections;
 - the claim exports of :mod:`gerokg.exports` (``claims.tsv``, nanopublications, KGX);
+- ``gerokg.sssom.tsv`` (:mod:`gerokg.mappings`), ``ro-crate-metadata.json`` (:mod:`gerokg.crate`);
+- ``gerokg-diff.txt`` / ``.json`` when the folder held an earlier release (:mod:`gerokg.diff`);
 - ``MANIFEST.sha256``.
 
 Outputs are staged in a temporary folder and moved into place under a lock, so an interrupted or
@@ -17,8 +23,11 @@ failed build leaves the previous artifacts intact and concurrent builds cannot i
 from __future__ import annotations
 
 import contextlib
+import datetime
 import fcntl
+import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -29,6 +38,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
 from gerokg import __version__
+from gerokg.crate import CRATE_FILE
 from gerokg.claims import GKS, ClaimSet, TermIndex, compile_claims, load_claims, verify_against_review
 from gerokg.errors import BuildError, CurationError
 from gerokg.imports import load_sources, module_iri
@@ -44,10 +54,11 @@ __all__ = [
     "build_graphs",
     "build_release",
     "load_sources_data",
+    "release_date",
+    "version_iri",
 ]
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/gerokg/gerokg.owl")
-VERSION_IRI = URIRef(f"https://w3id.org/gerokg/releases/{__version__}/gerokg.owl")
 IAO_DEFINITION = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
 IAO_DEFINITION_SOURCE = URIRef("http://purl.obolibrary.org/obo/IAO_0000119")
 DEFINITION_QUOTE = URIRef(GKS + "definition_quote")
@@ -67,6 +78,14 @@ ARTIFACTS = (
     "kgx_nodes.tsv",
     "kgx_edges.tsv",
     "gerokg-queries.ttl",
+    "gerokg-base.owl",
+    "gerokg-simple.owl",
+    "gerokg.obo",
+    "gerokg.json",
+    "gerokg-full.nq",
+    "gerokg-full.trig",
+    "gerokg.sssom.tsv",
+    "ro-crate-metadata.json",
 )
 
 
@@ -146,13 +165,66 @@ def _fold_definition_sources(edit: Graph) -> Graph:
     return g
 
 
-def build_graphs(data: SourceData) -> dict[str, Graph]:
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def release_date(date: str | None = None) -> str | None:
+    """The release date (``YYYY-MM-DD``), from an input and never from the clock.
+
+    In order: ``date`` itself; the environment variable ``SOURCE_DATE_EPOCH`` (seconds since the
+    epoch, read as a UTC date, as reproducible-builds tools set it); the date of the last commit of
+    the git checkout holding the ontology sources. None when there is none of these (an installed
+    package outside a checkout).
+
+    :param date: an explicit date, ``YYYY-MM-DD``
+    :raises BuildError: ``date`` or ``SOURCE_DATE_EPOCH`` is malformed
+
+    >>> release_date("2026-12-01")
+    '2026-12-01'
+    """
+    if date is not None:
+        if not _DATE.fullmatch(date):
+            raise BuildError(f"--date {date!r}: expected a date as YYYY-MM-DD")
+        try:
+            datetime.date.fromisoformat(date)
+        except ValueError:
+            raise BuildError(f"--date {date!r}: not a calendar date") from None
+        return date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            stamp = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise BuildError(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970-01-01") from None
+        return stamp.date().isoformat()
+    import subprocess
+
+    try:
+        proc = subprocess.run(["git", "-C", str(ontology_dir()), "log", "-1", "--format=%cs"],
+                              capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    out = proc.stdout.strip()
+    return out if proc.returncode == 0 and _DATE.fullmatch(out) else None
+
+
+def version_iri(date: str | None) -> URIRef:
+    """The version IRI of a release: ``releases/YYYY-MM-DD/gerokg.owl`` (OBO convention).
+
+    Without a date (no input gives one), the package version stands in its place.
+    """
+    return URIRef(f"https://w3id.org/gerokg/releases/{date or __version__}/gerokg.owl")
+
+
+def build_graphs(data: SourceData, date: str | None = None) -> dict[str, Graph]:
     """Assemble the release graphs.
 
+    :param date: the release date (``YYYY-MM-DD``) for the version IRI; default from
+        :func:`release_date`
     :returns: ``ontology`` (gerokg.owl), ``claims`` (gerokg-claims.ttl) and ``full`` (merged)
     """
     onto = _fold_definition_sources(data.edit)
-    onto.add((ONTOLOGY_IRI, OWL.versionIRI, VERSION_IRI))
+    onto.add((ONTOLOGY_IRI, OWL.versionIRI, version_iri(date or release_date())))
     onto.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(__version__)))
     claims_graph, axioms = compile_claims(data.claims)
     for t in axioms:
@@ -171,6 +243,48 @@ def build_graphs(data: SourceData) -> dict[str, Graph]:
 
 
 JOURNAL = ".gerokg-swap"
+
+
+def _add_diff(out: Path, outputs: dict[str, bytes], step: Callable[[str], None]) -> None:
+    """Add ``gerokg-diff.json``/``.txt`` against the release already in ``out``, if there is one.
+
+    When the new release equals the old one (but for these files), the old diff files are kept,
+    so rebuilding the same sources is byte-identical.
+    """
+    from gerokg.diff import DIFF_FILES, diff_releases
+
+    if not (out / "MANIFEST.sha256").is_file() or not (out / "claims.tsv").is_file():
+        return
+    old = {}
+    for line in (out / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines():
+        _digest, _sep, name = line.partition("  ")
+        if name and (out / name).is_file():
+            old[name] = (out / name).read_bytes()
+    skip = {*DIFF_FILES, CRATE_FILE}
+    if {k: v for k, v in old.items() if k not in skip} == {k: v for k, v in outputs.items() if k not in skip}:
+        for name in DIFF_FILES:
+            if name in old:
+                outputs[name] = old[name]
+        return
+    step("comparing with the previous release in the output folder (gerokg-diff.json, gerokg-diff.txt)")
+    d = diff_releases(old, outputs)
+    outputs["gerokg-diff.json"] = d.to_json()
+    outputs["gerokg-diff.txt"] = d.to_text().encode("utf-8")
+
+
+def _crate(data: SourceData, outputs: dict[str, bytes], date: str) -> bytes:
+    from rdflib.namespace import DCTERMS
+
+    from gerokg.crate import ro_crate
+
+    edit = data.edit
+    modules = {name: (src.license, src.snapshot) for name, src in sorted(load_sources().items())}
+    return ro_crate(
+        {k: v for k, v in outputs.items() if k != CRATE_FILE},
+        title=str(edit.value(ONTOLOGY_IRI, DCTERMS.title) or "gerokg"),
+        description=str(edit.value(ONTOLOGY_IRI, DCTERMS.description) or ""),
+        license_iri=str(edit.value(ONTOLOGY_IRI, DCTERMS.license) or "https://creativecommons.org/licenses/by/4.0/"),
+        date=date, version_iri=str(version_iri(date)), modules=modules)
 
 
 def _roll_forward(out: Path, staging: Path) -> None:
@@ -216,6 +330,8 @@ def build_release(
     progress: Callable[[str], None] | None = None,
     claims_path: str | Path | None = None,
     inferred: bool = False,
+    date: str | None = None,
+    sign_key: str | Path | None = None,
 ) -> BuildResult:
     """Build every release artifact into ``out_dir``.
 
@@ -224,6 +340,9 @@ def build_release(
     :param progress: called with a short message before each step
     :param claims_path: a claims file to use instead of ``ontology/claims/review-claims.yaml``
     :param inferred: also classify with HermiT and write ``gerokg-inferred.ttl`` (needs Java)
+    :param date: the release date ``YYYY-MM-DD`` (version IRI, nanopublications' ``dct:created``,
+        mapping date); default from :func:`release_date`, never the clock
+    :param sign_key: a file with an RSA private key to sign the nanopublications with
     :returns: what was written, with checksums
     :raises CurationError: the curated sources have problems (nothing is written)
     :raises BuildError: the build failed (the previous artifacts are left intact)
@@ -235,10 +354,17 @@ def build_release(
             progress(msg)
 
     out = Path(out_dir)
+    when = release_date(date)
+    if when is None:
+        raise BuildError("no release date: give --date YYYY-MM-DD or set SOURCE_DATE_EPOCH "
+                         "(outside a git checkout there is no last commit to take it from)")
+    key = None
+    if sign_key is not None:
+        key = exports.read_signing_key(sign_key)
     step("reading the ontology, imports and claims")
     data = load_sources_data(review, claims_path)
     step("assembling the release graphs")
-    graphs = build_graphs(data)
+    graphs = build_graphs(data, when)
     outputs: dict[str, bytes] = {}
     step("serialising gerokg.owl")
     outputs["gerokg.owl"] = serialize_graph(graphs["ontology"], "xml")
@@ -252,10 +378,11 @@ def build_release(
     outputs["gerokg-full.nt"] = serialize_graph(graphs["full"], "nt")
     outputs["gerokg-claims.ttl"] = serialize_graph(graphs["claims"], "turtle")
     step("writing claim exports (TSV, nanopublications, KGX) and the query catalogue")
-    outputs.update(exports.export_all(data, graphs))
-    from gerokg.catalogue import catalogue_turtle
+    outputs.update(exports.export_all(data, graphs, when, key))
+    from gerokg.catalogue import catalogue_graph, catalogue_turtle
 
     outputs["gerokg-queries.ttl"] = catalogue_turtle()
+    conclusions = None
     if inferred:
         from gerokg.errors import ReasonerError
         from gerokg.reason import reason
@@ -264,12 +391,29 @@ def build_release(
         classified = reason(graph=graphs["full"])
         if not classified.consistent:
             raise ReasonerError(classified.explanation)
-        outputs["gerokg-inferred.ttl"] = serialize_graph(classified.graph, "turtle")
-    import hashlib
+        conclusions = classified.graph
+        outputs["gerokg-inferred.ttl"] = serialize_graph(conclusions, "turtle")
+    from gerokg import odk, quads
+    from gerokg.mappings import release_sssom
 
-    manifest = "".join(
-        f"{hashlib.sha256(blob).hexdigest()}  {name}\n" for name, blob in sorted(outputs.items())
-    )
+    step("writing the ODK artefacts (base, simple, OBO, obographs)")
+    modules = list(data.modules.values())
+    outputs["gerokg-base.owl"] = serialize_graph(odk.base_graph(graphs["ontology"], ONTOLOGY_IRI, when), "xml")
+    outputs["gerokg-simple.owl"] = serialize_graph(
+        odk.simple_graph(graphs["ontology"], modules, ONTOLOGY_IRI, when, conclusions), "xml")
+    doc = odk.obo_document(graphs["ontology"], modules, when, conclusions)
+    outputs["gerokg.obo"] = odk.obo_text(doc)
+    outputs["gerokg.json"] = odk.obographs_json(doc, graphs["ontology"], modules, when)
+    step("writing the named-graph dataset (gerokg-full.nq, gerokg-full.trig) and the mappings")
+    named = quads.dataset_graphs(ONTOLOGY_IRI, graphs["ontology"], data.modules, graphs["claims"],
+                                 catalogue_graph(), conclusions)
+    outputs["gerokg-full.nq"] = quads.nquads(named)
+    outputs["gerokg-full.trig"] = quads.trig(named)
+    merged = new_graph()
+    for g in (graphs["ontology"], *modules):
+        for t in g:
+            merged.add(t)
+    outputs["gerokg.sssom.tsv"] = release_sssom(merged, when, str(version_iri(when)))
     step(f"writing {len(outputs)} files to {out}")
     result = BuildResult(out_dir=out, triples=len(graphs["full"]), claims=len(data.claims.claims))
     try:
@@ -278,6 +422,11 @@ def build_release(
         raise BuildError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
     with _locked(out):
         _recover(out)
+        _add_diff(out, outputs, step)
+        outputs[CRATE_FILE] = _crate(data, outputs, when)
+        manifest = "".join(
+            f"{hashlib.sha256(blob).hexdigest()}  {name}\n" for name, blob in sorted(outputs.items())
+        )
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
         try:
             for name, blob in outputs.items():

@@ -95,22 +95,71 @@ def _progress(ctx: click.Context) -> Any:
                    "(default: ../shared/review.txt when present).")
 @click.option("--no-review", is_flag=True, help="Do not check claims against the review text.")
 @click.option("--inferred", is_flag=True, help="Also write gerokg-inferred.ttl, the reasoner's conclusions (needs Java).")
+@click.option("--date", metavar="YYYY-MM-DD",
+              help="Release date for the version IRI releases/DATE/ and dct:created "
+                   "(default: SOURCE_DATE_EPOCH, else the last commit's date; never the clock).")
+@click.option("--sign-key", type=click.Path(exists=True, dir_okay=False),
+              help="RSA private key (PEM or base64 PKCS#8) to sign the nanopublications with (trusty URIs).")
 @click.pass_context
 @_handle_errors
-def build(ctx: click.Context, out_dir: str, review: str | None, no_review: bool, inferred: bool) -> None:
-    """Build the release artifacts (gerokg.owl, gerokg-full.*, claim exports).
+def build(ctx: click.Context, out_dir: str, review: str | None, no_review: bool, inferred: bool,
+          date: str | None, sign_key: str | None) -> None:
+    """Build the release artifacts (gerokg.owl, -base, -simple, .obo, .json, gerokg-full.*, claim exports).
+
+    When OUT already holds a release, gerokg-diff.txt and gerokg-diff.json say what changed.
 
     \b
     Example:
-      gerokg build --out build --review ../shared/review.txt
+      gerokg build --out build --review ../shared/review.txt --date 2026-12-01
     """
     from gerokg.build import build_release
 
     review_path = None if no_review else (review or _default_review())
-    result = build_release(out_dir, review=review_path, progress=_progress(ctx), inferred=inferred)
+    result = build_release(out_dir, review=review_path, progress=_progress(ctx), inferred=inferred,
+                           date=date, sign_key=sign_key)
     checked = f", claims checked against {review_path}" if review_path else ", claims not checked against the review text"
     click.echo(f"built {len(result.files)} files into {result.out_dir} ({result.triples} triples, "
                f"{result.claims} claims{checked}); {len(result.changed)} changed")
+    if "gerokg-diff.txt" in result.changed:
+        click.echo(f"changes since the previous release: {Path(result.out_dir) / 'gerokg-diff.txt'}")
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, file_okay=False))
+@click.argument("new", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_handle_errors
+def diff(old: str, new: str, fmt: str) -> None:
+    """Compare two release folders: claims, axioms, mappings and inferred superclasses.
+
+    \b
+    Example:
+      gerokg diff releases/2026-11-01 build
+    """
+    from gerokg.diff import diff_releases
+
+    d = diff_releases(old, new)
+    click.echo(d.to_json().decode("utf-8") if fmt == "json" else d.to_text(), nl=False)
+
+
+@main.command()
+@click.option("--site", required=True, help="Base URL of the running 'gerokg serve' (terms, claims, queries, endpoint).")
+@click.option("--releases", required=True, help="Base URL of the release folders (RELEASES/YYYY-MM-DD/FILE).")
+@click.option("--latest", default="latest", show_default=True, help="The folder under --releases holding the newest release.")
+@_handle_errors
+def w3id(site: str, releases: str, latest: str) -> None:
+    """Print the w3id.org .htaccess (303 redirects) for https://w3id.org/gerokg/.
+
+    \b
+    Example:
+      gerokg w3id --site https://gerokg.example.org --releases https://files.example.org/gerokg > .htaccess
+    """
+    from gerokg.w3id import htaccess
+
+    try:
+        click.echo(htaccess(site, releases, latest), nl=False)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @main.group()
@@ -561,7 +610,9 @@ def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: 
 @main.command()
 @click.option("--endpoint", required=True, help="The Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).")
 @click.option("--graph", help="Named graph IRI to write (default: the default graph).")
-@click.option("--release", type=click.Path(exists=True, dir_okay=False), help="The N-Triples or Turtle file to upload (default: built in memory).")
+@click.option("--release", type=click.Path(exists=True, dir_okay=False),
+              help="The N-Triples or Turtle file to upload (default: built in memory); an .nq file "
+                   "(gerokg-full.nq) is uploaded graph by graph, each under its own name.")
 @click.option("--user", help="User name for the graph store.")
 @click.option("--password", envvar="GEROKG_PASSWORD", help="Password (or set GEROKG_PASSWORD).")
 @click.option("--digest", is_flag=True, help="Use HTTP digest authentication (Virtuoso).")
@@ -574,12 +625,24 @@ def publish(ctx: click.Context, endpoint: str, graph: str | None, release: str |
     """Upload the release to a triple store through the SPARQL 1.1 Graph Store HTTP Protocol.
 
     \b
-    Example:
+    Examples:
       gerokg publish --endpoint http://127.0.0.1:7878/store
+      gerokg publish --endpoint http://127.0.0.1:7878/store --release build/gerokg-full.nq
     """
-    from gerokg.remote import publish_release
+    from gerokg.remote import publish_dataset, publish_release
 
     progress = _progress(ctx)
+    if release and release.endswith(".nq"):
+        if graph:
+            raise click.UsageError("--graph cannot be used with N-Quads: each named graph is uploaded under its own name")
+        progress(f"uploading {release} to {endpoint}, one request per named graph")
+        statuses = publish_dataset(endpoint, release, user=user, password=password,
+                                   auth="digest" if digest else "basic", replace=not append,
+                                   graph_param=graph_param, progress=progress.advance)
+        progress.close()
+        for name, code in statuses.items():
+            click.echo(f"published {name or 'default graph'}: HTTP {code}")
+        return
     if release:
         data: Any = release
     else:

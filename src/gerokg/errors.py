@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "BuildError",
     "CurationError",
+    "DiffError",
     "GerokgError",
     "ImportRefreshError",
     "OntologyLoadError",
@@ -108,3 +109,7 @@ class TermResolutionError(ParameterError, LookupError):
             message = (f"{where}no term has {name!r} as CURIE, IRI, label or synonym{hint} "
                        "(give a CURIE such as CHEBI:9168, or look the name up with 'gerokg term NAME')")
         super().__init__(message)
+
+
+class DiffError(GerokgError, ValueError):
+    """A folder given to ``gerokg diff`` is not a release (missing, or without its manifest)."""

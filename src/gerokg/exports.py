@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -24,7 +25,7 @@ from gerokg.claims import GKC, GKS, REVIEW, Claim
 from gerokg.rdfio import compact_iri, expand_curie
 from gerokg.resources import ontology_dir
 
-__all__ = ["CLAIMS_TSV_COLUMNS", "biolink_mapping", "export_all", "kgx_tables"]
+__all__ = ["CLAIMS_TSV_COLUMNS", "biolink_mapping", "export_all", "kgx_tables", "nanopubs_trig", "read_signing_key"]
 
 NP = Namespace("http://www.nanopub.org/nschema#")
 CLAIMS_TSV_COLUMNS = (
@@ -98,58 +99,130 @@ def claims_tsv(data: Any) -> bytes:
     return _tsv(CLAIMS_TSV_COLUMNS, rows)
 
 
-def nanopubs_trig(data: Any) -> bytes:
+NPX = Namespace("http://purl.org/nanopub/x/")
+CREATOR = URIRef("https://w3id.org/gerokg")
+NP_HEADER = "# gerokg nanopublications: one per claim (head, assertion, provenance, pubinfo graphs) and an index."
+
+
+def read_signing_key(path: str | Path) -> str:
+    """Read an RSA private key for signing nanopublications: PEM (PKCS#8) or its bare base64 body.
+
+    :raises BuildError: the file cannot be read or holds no key (names the file)
+    """
+    from gerokg.errors import BuildError
+
+    try:
+        text = Path(path).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildError(f"{path}: cannot read the signing key: {exc}") from None
+    body = "".join(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("-----"))
+    if not body or not all(c.isalnum() or c in "+/=" for c in body):
+        raise BuildError(f"{path}: not an RSA private key (PEM or base64 PKCS#8)")
+    return body
+
+
+def _nanopub(ds: Dataset, base: str, assertion_triples: list[tuple[Any, Any, Any]],
+             prov_triples: list[tuple[Any, Any, Any]], pubinfo_triples: list[tuple[Any, Any, Any]]) -> URIRef:
+    np_, head, assertion, prov, pubinfo = (URIRef(base), URIRef(base + "Head"), URIRef(base + "assertion"),
+                                           URIRef(base + "provenance"), URIRef(base + "pubinfo"))
+    h = ds.graph(head)
+    h.add((np_, RDF.type, NP.Nanopublication))
+    h.add((np_, NP.hasAssertion, assertion))
+    h.add((np_, NP.hasProvenance, prov))
+    h.add((np_, NP.hasPublicationInfo, pubinfo))
+    a = ds.graph(assertion)
+    for t in assertion_triples:
+        a.add(t)
+    p = ds.graph(prov)
+    for t in prov_triples:
+        p.add(t)
+    pi = ds.graph(pubinfo)
+    for t in pubinfo_triples:
+        pi.add(t)
+    return np_
+
+
+def _sign(ds: Dataset, key: str | None) -> tuple[list[str], str]:
+    """Sign one nanopublication held in ``ds``; its N-Quads lines and (trusty) IRI."""
+    import pyoxigraph as ox
+
+    text = ds.serialize(format="nquads")
+    np_iri = str(next(s for g in ds.graphs() for s in g.subjects(RDF.type, NP.Nanopublication)))
+    if key is None:
+        return sorted({line for line in text.splitlines() if line.strip()}), np_iri
+    from nanopub_sign import Nanopub, NpProfile
+
+    trig = "\n".join(f"<{g.identifier}> {{\n{g.serialize(format='nt')}}}" for g in ds.graphs() if len(g))
+    signed = Nanopub(trig).sign(NpProfile(key, None, None, None))
+    quads = ox.parse(signed.rdf().encode("utf-8"), format=ox.RdfFormat.TRIG)
+    lines = sorted({f"{q.subject} {q.predicate} {q.object} {q.graph_name} ." for q in quads})
+    return lines, str(signed.info()["uri"]["value"])
+
+
+def _new_dataset() -> Dataset:
     ds = Dataset()
-    for prefix, ns in (("np", str(NP)), ("gks", GKS), ("gkc", GKC), ("prov", str(PROV)),
-                       ("dcterms", str(DCTERMS)), ("obo", "http://purl.obolibrary.org/obo/"),
-                       ("hgnc", "http://identifiers.org/hgnc/"), ("gerokg", "https://w3id.org/gerokg/GEROKG_"),
-                       ("gkr", "https://w3id.org/gerokg/review/")):
-        ds.bind(prefix, ns, override=True, replace=True)
+    ds.default_union = False
+    return ds
+
+
+def nanopubs_trig(data: Any, date: str | None = None, key: str | None = None) -> bytes:
+    """The claims as nanopublications, plus an index nanopublication listing them all.
+
+    :param data: the build's sources
+    :param date: the release date, for ``dct:created`` (midnight UTC)
+    :param key: an RSA private key (base64 PKCS#8); with it every nanopublication gets a trusty
+        URI and a signature (nanopub-sign), without it they are written unsigned
+    """
     g_ = GKS
+    created = Literal(f"{date or '1970-01-01'}T00:00:00Z", datatype=XSD.dateTime)
+    all_lines: set[str] = set()
+    members: list[str] = []
     for c in sorted(data.claims.claims, key=lambda c: c.id):
-        base = f"{GKC}{c.id}/np"
-        np_, head, assertion, prov, pubinfo = (URIRef(base), URIRef(base + "#head"), URIRef(base + "#assertion"),
-                                               URIRef(base + "#provenance"), URIRef(base + "#pubinfo"))
-        h = ds.graph(head)
-        h.add((np_, RDF.type, NP.Nanopublication))
-        h.add((np_, NP.hasAssertion, assertion))
-        h.add((np_, NP.hasProvenance, prov))
-        h.add((np_, NP.hasPublicationInfo, pubinfo))
-        a = ds.graph(assertion)
+        base = f"{GKC}{c.id}/np/"
+        assertion = URIRef(base + "assertion")
+        np_ = URIRef(base)
         if c.polarity == "affirmed":
-            a.add((c.subject, c.predicate, c.object))
+            a = [(c.subject, c.predicate, c.object)]
         else:
             st = URIRef(f"{GKC}{c.id}/statement")
-            a.add((st, RDF.type, RDF.Statement))
-            a.add((st, RDF.subject, c.subject))
-            a.add((st, RDF.predicate, c.predicate))
-            a.add((st, RDF.object, c.object))
-            a.add((st, URIRef(g_ + "polarity"), URIRef(g_ + "negated")))
-        p = ds.graph(prov)
-        p.add((assertion, PROV.wasDerivedFrom, REVIEW))
-        p.add((assertion, URIRef(g_ + "quote"), Literal(c.quote_text)))
-        p.add((assertion, URIRef(g_ + "section"), URIRef(f"https://w3id.org/gerokg/review/section-{c.section}")))
-        p.add((assertion, URIRef(g_ + "evidence"), c.evidence))
-        p.add((assertion, URIRef(g_ + "kind"), URIRef(g_ + c.kind)))
-        for r in c.references:
-            p.add((assertion, URIRef(g_ + "reference"), Literal(r, datatype=XSD.integer)))
-        for key in ("organism", "population", "comparator"):
-            if getattr(c, key) is not None:
-                p.add((assertion, URIRef(g_ + key), getattr(c, key)))
+            a = [(st, RDF.type, RDF.Statement), (st, RDF.subject, c.subject), (st, RDF.predicate, c.predicate),
+                 (st, RDF.object, c.object), (st, URIRef(g_ + "polarity"), URIRef(g_ + "negated"))]
+        p = [(assertion, PROV.wasDerivedFrom, REVIEW), (assertion, URIRef(g_ + "quote"), Literal(c.quote_text)),
+             (assertion, URIRef(g_ + "section"), URIRef(f"https://w3id.org/gerokg/review/section-{c.section}")),
+             (assertion, URIRef(g_ + "evidence"), c.evidence), (assertion, URIRef(g_ + "kind"), URIRef(g_ + c.kind))]
+        p += [(assertion, URIRef(g_ + "reference"), Literal(r, datatype=XSD.integer)) for r in c.references]
+        for k in ("organism", "population", "comparator"):
+            if getattr(c, k) is not None:
+                p.append((assertion, URIRef(g_ + k), getattr(c, k)))
         if c.hedged:
-            p.add((assertion, URIRef(g_ + "hedge"), Literal(c.hedged)))
-        pi = ds.graph(pubinfo)
-        pi.add((np_, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-        pi.add((np_, PROV.wasDerivedFrom, URIRef(GKC + c.id)))
-        pi.add((np_, DCTERMS.source, REVIEW))
-        pi.add((np_, PROV.wasGeneratedBy, Literal(f"gerokg {__version__}")))
-    lines = sorted({line for line in ds.serialize(format="nquads").splitlines() if line.strip()})
-    # TriG from sorted quads: deterministic and readable enough for diffs; one block per graph
+            p.append((assertion, URIRef(g_ + "hedge"), Literal(c.hedged)))
+        pi = [(np_, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")),
+              (np_, PROV.wasDerivedFrom, URIRef(GKC + c.id)), (np_, DCTERMS.source, REVIEW),
+              (np_, DCTERMS.created, created), (np_, DCTERMS.creator, CREATOR),
+              (np_, NPX.hasNanopubType, URIRef(g_ + "Claim")),
+              (np_, RDFS.label, Literal(f"gerokg claim {c.id}")),
+              (np_, PROV.wasGeneratedBy, Literal(f"gerokg {__version__}"))]
+        ds = _new_dataset()
+        _nanopub(ds, base, a, p, pi)
+        lines, iri = _sign(ds, key)
+        all_lines.update(lines)
+        members.append(iri)
+    base = "https://w3id.org/gerokg/nanopubs/index/"
+    idx = URIRef(base)
+    ds = _new_dataset()
+    _nanopub(ds, base, [(idx, NPX.includesElement, URIRef(m)) for m in members],
+             [(URIRef(base + "assertion"), PROV.wasDerivedFrom, REVIEW)],
+             [(idx, RDF.type, NPX.NanopubIndex), (idx, DCTERMS.created, created), (idx, DCTERMS.creator, CREATOR),
+              (idx, RDFS.label, Literal(f"gerokg claims, release {date or __version__}")),
+              (idx, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/"))])
+    lines, _ = _sign(ds, key)
+    all_lines.update(lines)
     by_graph: dict[str, list[str]] = {}
-    for line in lines:
+    for line in sorted(all_lines):
         body, graph = line.rsplit(" ", 2)[0], line.rsplit(" ", 2)[1]
         by_graph.setdefault(graph, []).append(body + " .")
-    out = ["# gerokg nanopublications: one per claim (head, assertion, provenance, pubinfo graphs)."]
+    note = "signed with nanopub-sign (trusty URIs)" if key else "unsigned (build with --sign-key to sign)"
+    out = [NP_HEADER, f"# {note}."]
     for graph in sorted(by_graph):
         out.append(f"{graph} {{")
         out.extend(f"  {t}" for t in by_graph[graph])
@@ -216,12 +289,16 @@ def kgx_tables(data: Any, full: Graph) -> tuple[bytes, bytes]:
     return _tsv(KGX_NODE_COLUMNS, node_rows), _tsv(KGX_EDGE_COLUMNS, edges)
 
 
-def export_all(data: Any, graphs: dict[str, Graph]) -> dict[str, bytes]:
-    """Every export file, name to bytes."""
+def export_all(data: Any, graphs: dict[str, Graph], date: str | None = None, key: str | None = None) -> dict[str, bytes]:
+    """Every export file, name to bytes.
+
+    :param date: the release date (nanopublications' ``dct:created``)
+    :param key: the nanopublications' signing key (see :func:`nanopubs_trig`)
+    """
     nodes, edges = kgx_tables(data, graphs["full"])
     return {
         "claims.tsv": claims_tsv(data),
-        "gerokg-nanopubs.trig": nanopubs_trig(data),
+        "gerokg-nanopubs.trig": nanopubs_trig(data, date, key),
         "kgx_nodes.tsv": nodes,
         "kgx_edges.tsv": edges,
     }

@@ -14,7 +14,7 @@ from typing import Any
 from gerokg.errors import GerokgError
 from gerokg.query import IRI, CannedQuery, QueryResult, bind_params, bind_query_text, load_query, typed_value
 
-__all__ = ["RemoteError", "publish_release", "run_remote_query"]
+__all__ = ["RemoteError", "publish_dataset", "publish_release", "run_remote_query"]
 
 
 
@@ -37,12 +37,13 @@ def run_remote_query(
     endpoint: str,
     params: dict[str, Any] | None = None,
     timeout: float = 60.0,
-    default_graph: str | None = None,
+    default_graph: str | list[str] | None = None,
 ) -> QueryResult:
     """Run a canned query on a remote SPARQL 1.1 endpoint (SPARQLWrapper).
 
     ``default_graph`` sends the protocol's ``default-graph-uri``: the graph gerokg was published
-    to, for stores whose default graph is the union of all their graphs (Virtuoso).
+    to, for stores whose default graph is the union of all their graphs (Virtuoso). Several
+    graphs (those of ``gerokg-full.nq``) make the query's default graph their merge.
 
     Parameters are bound exactly as on the embedded store (validated terms in an inline VALUES
     block), so the same text runs everywhere.
@@ -58,8 +59,8 @@ def run_remote_query(
     # and would take a word such as "adds" in a description for an update keyword
     text = "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
     sw = SPARQLWrapper(endpoint)
-    if default_graph:
-        sw.addDefaultGraph(default_graph)
+    for graph in [default_graph] if isinstance(default_graph, str) else default_graph or []:
+        sw.addDefaultGraph(graph)
     sw.setQuery(text)
     sw.setMethod(POST)
     sw.setTimeout(int(timeout))
@@ -150,6 +151,48 @@ def publish_release(
         raise RemoteError(f"{gsp_url}: cannot reach the graph store: {exc}") from None
 
 
+
+
+def publish_dataset(
+    gsp_url: str,
+    data: bytes | str | Path,
+    user: str | None = None,
+    password: str | None = None,
+    auth: str = "basic",
+    replace: bool = True,
+    graph_param: str = "graph",
+    timeout: float = 300.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Upload N-Quads graph by graph (``gerokg-full.nq``): one Graph Store request per named graph.
+
+    Each named graph is written (PUT, or POST with ``replace=False``) under its own name; triples
+    in the default graph go to the store's default graph.
+
+    :param data: N-Quads bytes or the path of an ``.nq`` file
+    :returns: graph IRI (``""`` for the default graph) to the HTTP status of its upload
+    :raises RemoteError: the N-Quads do not parse, or the store refused an upload
+    """
+    from gerokg.quads import split_nquads
+
+    try:
+        parts = split_nquads(data)
+    except ValueError as exc:
+        where = f"{data}: " if isinstance(data, (str, Path)) else ""
+        raise RemoteError(f"{where}{exc}") from None
+    total = sum(len(b) for b in parts.values())
+    done = 0
+    statuses: dict[str, int] = {}
+    for graph, body in parts.items():
+        def step(sent: int, _size: int, base: int = done) -> None:
+            if progress:
+                progress(base + sent, total)
+
+        statuses[graph] = publish_release(gsp_url, body, graph=graph or None, user=user, password=password,
+                                          auth=auth, replace=replace, graph_param=graph_param, timeout=timeout,
+                                          progress=step)
+        done += len(body)
+    return statuses
 
 
 class _CountingBody:

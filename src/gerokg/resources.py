@@ -15,20 +15,21 @@ from pathlib import Path
 __all__ = [
     "DATA_DIRS",
     "data_dir",
+    "mappings_dir",
     "ontology_dir",
     "prefixes",
     "queries_dir",
     "shapes_dir",
 ]
 
-DATA_DIRS = ("ontology", "shapes", "queries")
+DATA_DIRS = ("ontology", "shapes", "queries", "mappings")
 _CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 def data_dir(name: str) -> Path:
     """Return the directory of one of the shipped data folders.
 
-    :param name: one of ``ontology``, ``shapes``, ``queries``
+    :param name: one of ``ontology``, ``shapes``, ``queries``, ``mappings``
     :returns: the packaged copy if present, else the checkout's top-level folder
     :raises FileNotFoundError: when neither exists
     """
@@ -49,6 +50,11 @@ def data_dir(name: str) -> Path:
 def ontology_dir() -> Path:
     """The ``ontology/`` folder (edit file, import modules, claims)."""
     return data_dir("ontology")
+
+
+def mappings_dir() -> Path:
+    """The folder of the curated SSSOM mappings (``mappings/``)."""
+    return data_dir("mappings")
 
 
 def shapes_dir() -> Path:
