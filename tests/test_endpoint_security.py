@@ -399,7 +399,7 @@ def test_error_answers_are_json(endpoint) -> None:
         ("POST", "/health", b"x", {"Content-Type": "text/plain"}, 405),
         ("POST", "/sparql", b"x", {"Content-Type": "text/plain"}, 415),
         ("POST", "/sparql", b"x" * (2 << 20), {"Content-Type": "application/sparql-query"}, 413),
-        ("GET", "/sparql", None, {}, 400),
+        ("GET", "/sparql?format=nope", None, {}, 400),
         ("GET", "/queries/gerosuppressants?format=nope", None, {}, 400),
     ]:
         status, hdrs, payload = http(method, f"{endpoint.url}{path}", body, headers)

@@ -170,7 +170,9 @@ def test_runaway_query_times_out_while_others_are_served(endpoint) -> None:
 
 
 def test_bad_requests(endpoint) -> None:
-    assert http("GET", f"{endpoint}/sparql")[0] == 400
+    # GET /sparql without a query is the service description now (it was a 400), see
+    # test_service_description_and_void_describe_the_store
+    assert http("GET", f"{endpoint}/sparql?format=nope")[0] == 400
     q = urllib.parse.quote("SELECT ?s WHERE { ?s ?p }")
     status, _, body = http("GET", f"{endpoint}/sparql?query={q}")
     assert status == 400 and b"syntax" in body.lower()
@@ -207,3 +209,77 @@ def test_random_sparql_text_gets_an_answer_or_a_400(endpoint) -> None:
             assert json.loads(payload)["error"]
 
     check()
+
+
+def test_service_description_and_void_describe_the_store(endpoint, release: Path) -> None:
+    """GET /sparql without a query and /.well-known/void answer RDF that rdflib reads, in Turtle
+    and JSON-LD, with counts that match the store."""
+    from rdflib import Graph, Namespace
+    from rdflib.namespace import RDF
+
+    sd_ns, void_ns = Namespace("http://www.w3.org/ns/sparql-service-description#"), Namespace("http://rdfs.org/ns/void#")
+    status, headers, body = http("GET", f"{endpoint}/sparql", headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    sd = Graph().parse(data=body, format="turtle")
+    service = next(sd.subjects(RDF.type, sd_ns.Service))
+    assert str(sd.value(service, sd_ns.endpoint)) == f"{endpoint}/sparql"
+    q = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    n = int(json.loads(http("GET", f"{endpoint}/sparql?query={q}")[2])["results"]["bindings"][0]["n"]["value"])
+    assert n in {int(t) for t in sd.objects(None, void_ns.triples)}
+    status, headers, body = http("GET", f"{endpoint}/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert status == 200 and headers["Content-Type"].startswith("application/ld+json")
+    void = Graph().parse(data=body, format="json-ld")
+    assert n in {int(t) for t in void.objects(None, void_ns.triples)}
+    assert any(True for _ in void.subjects(RDF.type, void_ns.Dataset))
+
+
+def test_cors_preflight_for_the_read_only_methods(endpoint) -> None:
+    status, headers, _ = http("OPTIONS", f"{endpoint}/sparql", headers={
+        "Origin": "http://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert status == 200
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+    assert "content-type" in headers["Access-Control-Allow-Headers"].lower()
+    status, _, _ = http("OPTIONS", f"{endpoint}/sparql", headers={
+        "Origin": "http://example.org", "Access-Control-Request-Method": "PUT"})
+    assert status == 400  # not a read-only method
+
+
+@pytest.mark.parametrize(("path", "accept", "ctype", "fmt"), [
+    ("/term/CHEBI:9168", "text/turtle", "text/turtle", "turtle"),
+    ("/term/CHEBI:9168.ttl", "*/*", "text/turtle", "turtle"),
+    ("/term/CHEBI:9168", "application/ld+json", "application/ld+json", "json-ld"),
+    ("/term/CHEBI:9168.nt", "*/*", "application/n-triples", "nt"),
+    ("/claim/C0197", "text/turtle", "text/turtle", "turtle"),
+    ("/claim/C0197.jsonld", "*/*", "application/ld+json", "json-ld"),
+])
+def test_term_and_claim_iris_dereference_to_rdf(endpoint, path: str, accept: str, ctype: str, fmt: str) -> None:
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDFS
+
+    status, headers, body = http("GET", f"{endpoint}{path}", headers={"Accept": accept})
+    assert status == 200, body[:200]
+    assert headers["Content-Type"].startswith(ctype)
+    g = Graph().parse(data=body, format=fmt)
+    if path.startswith("/term/"):
+        assert str(g.value(URIRef("http://purl.obolibrary.org/obo/CHEBI_9168"), RDFS.label)) == "sirolimus"
+    else:
+        assert (URIRef("https://w3id.org/gerokg/claim/C0197"), None, None) in g
+
+
+def test_native_iri_paths_and_missing_terms(endpoint) -> None:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+    req = urllib.request.Request(f"{endpoint}/GEROKG_0000006", headers={"Accept": "text/turtle"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        opener.open(req, timeout=30)
+    assert err.value.code == 303 and err.value.headers["Location"] == "/term/GEROKG:0000006.ttl"
+    status, headers, body = http("GET", f"{endpoint}/GEROKG_0000006", headers={"Accept": "text/turtle"})
+    assert status == 200 and b"GEROKG:0000006" in body
+    status, _, body = http("GET", f"{endpoint}/term/CHEBI:0000000.ttl")
+    assert status == 404 and json.loads(body)["status"] == 404
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None

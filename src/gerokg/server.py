@@ -226,6 +226,15 @@ class Endpoint:
         cfg = self.config
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > cfg.max_request_bytes:
+            if int(length) <= _DRAIN_LIMIT:
+                # read and drop it first: a client that sends its whole body before reading (most
+                # do) then gets the 413 instead of a broken pipe
+                async def drain() -> None:
+                    async for _chunk in request.stream():
+                        pass
+
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(drain(), cfg.body_timeout)
             raise RequestError(413, f"request body larger than {cfg.max_request_bytes} bytes")
         chunks: list[bytes] = []
         size = 0
