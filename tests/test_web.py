@@ -266,6 +266,11 @@ def test_sparql_box_and_content_negotiation(site: str) -> None:
     assert status == 400 and "SERVICE" in text_of(body)
     status, _, body = get(site + "/sparql?format=html&query=SELEKT")
     assert status == 400 and "syntax" in text_of(body).lower()
+    # the release's prefixes are predeclared in the box, and errors count the user's own lines
+    status, _, body = get(site + "/sparql?format=html&query=" + urllib.parse.quote("SELECT ?l WHERE { CHEBI:9168 rdfs:label ?l }"))
+    assert status == 200 and "<td>sirolimus</td>" in body.decode()
+    status, _, body = get(site + "/sparql?format=html&query=" + urllib.parse.quote("SELECT ?l WHERE {\n  CHEBI:9168 rdfs:label }"))
+    assert status == 400 and "line 2" in text_of(body)
 
 
 def test_pathway_picture(site: str) -> None:

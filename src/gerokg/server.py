@@ -344,7 +344,8 @@ class Endpoint:
         q = load_query(name)
         download = (params.get("download") or [""])[0] not in ("", "0", "false")
         values = {k: v[0] for k, v in params.items() if k not in ("format", "download")}
-        text = bind_query_text(q, bind_params(q, values))
+        # names resolve against the served store (its --with files included)
+        text = bind_query_text(q, bind_params(q, values, self._describe_store()))
         graph = q.form in ("CONSTRUCT", "DESCRIBE")
         fmt = negotiate(request.headers.get("accept"), (params.get("format") or [None])[0], graph)
         extension = {"csv": "csv", "tsv": "tsv", "xml": "srx", "turtle": "ttl", "ntriples": "nt",
@@ -392,11 +393,14 @@ class Endpoint:
         return await self.description(request, "void")
 
     def _describe_store(self) -> Any:
+        """The served store, read-only (the pages' handle, or one opened once for the API)."""
         if self.site is not None:
             return self.site.store
-        import pyoxigraph as ox
+        if getattr(self, "_store", None) is None:
+            import pyoxigraph as ox
 
-        return ox.Store.read_only(str(self.pool.store_path))
+            self._store = ox.Store.read_only(str(self.pool.store_path))
+        return self._store
 
     async def resource(self, request: Any, iri: str, fmt: str) -> Any:
         """What a term or claim IRI dereferences to, as RDF."""

@@ -104,6 +104,11 @@ def term_href(iri: str) -> str:
     return "/term/" + urllib.parse.quote(curie if curie != iri else iri, safe=":")
 
 
+def _shift_lines(message: str, by: int) -> str:
+    """A parser message's line numbers moved by ``by`` (for text run after a prologue line)."""
+    return re.sub(r"\bline (\d+)", lambda m: f"line {max(1, int(m.group(1)) + by)}", message)
+
+
 def short_name(iri: str) -> str:
     """The name a page shows for an IRI it links to: a claim's id, a term's CURIE, or else the
     IRI itself (any IRI, even one with no ``/``: claims from a user's file can point anywhere)."""
@@ -628,7 +633,7 @@ class Site:
         notes: list[str] = []
         try:
             bound, notes = self._resolve_labels(q, values)
-            text = bind_query_text(q, bind_params(q, bound))
+            text = bind_query_text(q, bind_params(q, bound, self.store))
         except ParameterError as exc:
             error, status, text = str(exc), 400, q.text
         if error is None:
@@ -674,11 +679,14 @@ class Site:
         default = load_query("regulatory-events").text
         error, result, truncated, status, graph_text = None, None, False, 200, None
         if text:
-            # the pool parses the text: updates are refused with 403, SERVICE with 400
+            # the release's prefixes are predeclared (on one line before the text); the pool
+            # parses the text: updates are refused with 403, SERVICE with 400
+            from gerokg.query import prefix_prologue
+
             try:
-                result, graph_text, truncated = self._run_any(text)
+                result, graph_text, truncated = self._run_any(prefix_prologue(text) + "\n" + text)
             except RequestError as exc:
-                error, status = exc.message, exc.status
+                error, status = _shift_lines(exc.message, -1), exc.status
         return self.render("sparql.html", status, title="SPARQL", text=text or default, error=error,
                            result=result, graph_text=graph_text, truncated=truncated, ran=bool(text),
                            json_href=self.root + "/sparql?" + urllib.parse.urlencode({"query": text or default, "format": "json"}),
