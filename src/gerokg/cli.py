@@ -242,8 +242,13 @@ def reason(ctx: click.Context, files: tuple[str, ...], fmt: str, only_native: bo
               help="text: grouped by focus node; json or turtle (the SHACL report graph) for machines.")
 @click.option("--no-release", is_flag=True, help="Validate FILES alone, without merging the release.")
 @click.option("--allow-remote-context", is_flag=True, help="Let JSON-LD input fetch remote @context documents.")
+@click.option("--engine", type=click.Choice(["turbo", "pyshacl"]), default="turbo", show_default=True,
+              help="The SHACL engine: turbo (pyshacl-turbo, in Rust) or pyshacl (the reference); same reports.")
+@click.option("--full", is_flag=True,
+              help="Validate every node of the merged graph, not only your files' nodes against the release's kept report.")
 @_handle_errors
-def validate_cmd(files: tuple[str, ...], fmt: str, no_release: bool, allow_remote_context: bool) -> None:
+def validate_cmd(files: tuple[str, ...], fmt: str, no_release: bool, allow_remote_context: bool, engine: str,
+                 full: bool) -> None:
     """Validate the release, or your own RDF files merged with it, against gerokg's SHACL shapes.
 
     Exit code 0: conforms; 1: violations; 2: unreadable input (file and line named).
@@ -254,7 +259,8 @@ def validate_cmd(files: tuple[str, ...], fmt: str, no_release: bool, allow_remot
     """
     from gerokg.validate import validate
 
-    report = validate(list(files) or None, with_release=not no_release, allow_remote_context=allow_remote_context)
+    report = validate(list(files) or None, with_release=not no_release, allow_remote_context=allow_remote_context,
+                      engine=engine, full=full)
     if fmt == "json":
         click.echo(report.json())
     elif fmt == "turtle":
