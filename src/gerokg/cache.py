@@ -20,7 +20,7 @@ from pathlib import Path
 
 from gerokg.rdfio import atomic_write
 
-__all__ = ["cache_dir", "cached_bytes", "digest", "sources_digest"]
+__all__ = ["cache_dir", "cached_bytes", "digest", "release_ntriples", "sources_digest"]
 
 
 def cache_dir() -> Path | None:
@@ -98,3 +98,16 @@ def cached_bytes(kind: str, key: str, compute: Callable[[], bytes]) -> bytes:
         except OSError:
             pass  # a read-only home: the result is still right, only not kept
     return data
+
+
+def release_ntriples() -> bytes:
+    """The release assembled from the package's sources, as gerokg's canonical sorted N-Triples
+    (the bytes of ``gerokg-full.nt``), kept by the sources' hash."""
+
+    def make() -> bytes:
+        from gerokg.api import load_graph
+        from gerokg.rdfio import serialize_graph
+
+        return serialize_graph(load_graph(), "nt")
+
+    return cached_bytes("release-nt", sources_digest(), make)

@@ -32,6 +32,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
+from gerokg.cache import release_ntriples
 from gerokg.errors import RdfParseError, ShapeLoadError
 from gerokg.rdfio import compact_iri, new_graph, parse_rdf_file, serialize_graph
 from gerokg.resources import shapes_dir
@@ -204,19 +205,6 @@ def _results(report_graph: Graph) -> list[ValidationResult]:
         ))
     results.sort(key=lambda r: (r.focus_node, r.source_shape, r.message, r.value or ""))
     return results
-
-
-def release_ntriples() -> bytes:
-    """The release assembled from the package's sources, as sorted N-Triples (kept by content
-    hash, see :mod:`gerokg.cache`)."""
-    from gerokg.cache import cached_bytes, sources_digest
-
-    def make() -> bytes:
-        from gerokg.api import load_graph
-
-        return serialize_graph(load_graph(), "nt")
-
-    return cached_bytes("release-nt", sources_digest(), make)
 
 
 def _release_store() -> Any:
