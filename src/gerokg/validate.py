@@ -15,8 +15,9 @@ A user's file is validated against the release without validating the whole rele
 release's own report is computed once per release and kept by content hash
 (:mod:`gerokg.cache`); the merged graph is then validated only on the nodes the user's file
 touches (its subjects and objects, and the release's nodes up to two steps from them), and the
-two reports are joined. A file holding blank nodes is validated in full instead, because neither
-engine can select a blank node as a focus node.
+two reports are joined. A file holding blank nodes, or literals where a shape targets the objects
+of a predicate, is validated in full instead, because neither engine can be asked to check such a
+focus node alone.
 """
 
 from __future__ import annotations
@@ -187,15 +188,21 @@ def _to_rdflib(store: Any) -> Graph:
 
 
 def _results(report_graph: Graph) -> list[ValidationResult]:
+    shapes = load_shapes()
     results = []
     for r in report_graph.subjects(RDF.type, SH.ValidationResult):
         severity = report_graph.value(r, SH.resultSeverity)
         value = report_graph.value(r, SH.value)
-        message = report_graph.value(r, SH.resultMessage)
+        # a result can carry several messages (a SPARQL constraint's own and its shape's): the
+        # constraint's own is the precise one; otherwise all of them, in a fixed order
+        messages = sorted({str(m) for m in report_graph.objects(r, SH.resultMessage)})
+        constraint = report_graph.value(r, SH.sourceConstraint)
+        own = {str(m) for m in shapes.objects(constraint, SH.message)} if constraint is not None else set()
+        message = "; ".join(m for m in messages if m in own) or "; ".join(messages)
         results.append(ValidationResult(
             focus_node=_term(report_graph.value(r, SH.focusNode)),
             source_shape=_term(report_graph.value(r, SH.sourceShape)),
-            message=str(message) if message is not None else "",
+            message=message,
             severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
             path=_path(report_graph, report_graph.value(r, SH.resultPath)),
             value=None if value is None else (_term(value) if not isinstance(value, Literal) else str(value)),
@@ -235,6 +242,16 @@ def parse_rdf_bytes(data: bytes) -> Graph:
     g = new_graph()
     g.parse(data=data.decode("utf-8"), format="nt")
     return g
+
+
+def _unselectable(user: Graph) -> bool:
+    """True when the user's data may hold focus nodes that neither engine can be asked to check
+    alone: blank nodes, and literals that a shape targets (the object of a predicate named by
+    ``sh:targetObjectsOf``, e.g. a label where a claim expects a term)."""
+    if any(isinstance(n, BNode) for t in user for n in (t[0], t[2])):
+        return True
+    targeted = set(load_shapes().objects(None, SH.targetObjectsOf))
+    return any(isinstance(o, Literal) and p in targeted for _s, p, o in user)
 
 
 def _touched(user: Graph, store: Any, hops: int = 2) -> set[URIRef]:
@@ -322,8 +339,7 @@ def validate(
                         to_graph=ox.DefaultGraph())
     triples = len(store)
     data_graph: Any = store if engine == "turbo" else _to_rdflib(store)
-    has_bnodes = any(isinstance(n, BNode) for t in user for n in (t[0], t[2]))
-    if full or data is None or has_bnodes or not len(user):
+    if full or data is None or not len(user) or _unselectable(user):
         conforms, report_graph = _run_engine(engine, data_graph)
         return ValidationReport(conforms=conforms, results=_results(report_graph), graph=report_graph,
                                 triples=triples, engine=engine)
