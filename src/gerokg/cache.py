@@ -20,7 +20,7 @@ from pathlib import Path
 
 from gerokg.rdfio import atomic_write
 
-__all__ = ["cache_dir", "cached_bytes", "digest", "release_ntriples", "sources_digest"]
+__all__ = ["cache_dir", "cached_bytes", "digest", "rdf_digest", "release_ntriples", "sources_digest"]
 
 
 def cache_dir() -> Path | None:
@@ -111,3 +111,26 @@ def release_ntriples() -> bytes:
         return serialize_graph(load_graph(), "nt")
 
     return cached_bytes("release-nt", sources_digest(), make)
+
+
+def rdf_digest(data: bytes | None = None, path: str | Path | None = None, fmt: str = "nt") -> str:
+    """A hash of RDF content that does not depend on how it is written: the triples are
+    canonicalised (RDFC-1.0, the W3C algorithm, in Oxigraph) and sorted, so the same triples in
+    another order, another syntax or with other blank-node labels give the same hash.
+
+    :param data: N-Triples (or ``fmt``) bytes
+    :param path: a file to read instead, in ``fmt`` (``nt``, ``turtle``, ``nquads``, ``trig``)
+    :raises SyntaxError: the data do not parse
+    """
+    import pyoxigraph as ox
+
+    formats = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE, "nquads": ox.RdfFormat.N_QUADS,
+               "trig": ox.RdfFormat.TRIG}
+    quads = ox.parse(data, format=formats[fmt]) if path is None else ox.parse(path=str(path), format=formats[fmt])
+    dataset = ox.Dataset(quads)
+    algorithm = "RDFC-1.0"
+    try:
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    except Exception:  # a graph too tangled to canonicalise: its own labels (the same input still hits)
+        algorithm = "as-written"
+    return digest([algorithm, "\n".join(sorted(str(q) for q in dataset))])

@@ -138,28 +138,32 @@ def reasoning_key(
     graph: Graph | None = None,
     release: str | Path | None = None,
 ) -> str:
-    """The content hash the reasoner's conclusions are kept under: the input's triples (the
-    package's sources, a release file's bytes, a graph's canonical N-Triples, each extra file's
-    bytes) and the versions of owlready2 (HermiT) and Java."""
-    from gerokg.cache import digest, release_ntriples
-    from gerokg.rdfio import format_for_path, serialize_graph
+    """The content hash the reasoner's conclusions are kept under: the input's triples
+    (canonicalised, see :func:`gerokg.cache.rdf_digest`; the release, a release file or graph, and
+    each extra file or graph, in order) and the versions of owlready2 (HermiT) and Java."""
+    from gerokg.cache import digest, rdf_digest, release_ntriples
+    from gerokg.rdfio import format_for_path
 
-    # the same triples give the same key whichever way they come: the release assembled from the
-    # sources, the same graph built in memory, and the build's gerokg-full.nt are all the one
-    # canonical N-Triples text
+    def of_graph(g: Graph) -> str:
+        return rdf_digest(g.serialize(format="nt", encoding="utf-8"))
+
+    def of_file(path: str | Path) -> str:
+        fmt = format_for_path(path)
+        if fmt in ("nt", "turtle", "nquads", "trig"):
+            return rdf_digest(path=path, fmt=fmt)
+        return of_graph(parse_rdf_file(path, fmt=fmt))
+
+    # the key is the input's triples, canonicalised: the release assembled from the sources, the
+    # same graph built in memory and the build's gerokg-full.nt or .ttl share one entry
     parts: list[bytes | str] = ["HermiT", _owlready_version(), java_version() or ""]
     if graph is not None:
-        parts += ["nt", serialize_graph(graph, "nt")]
+        parts.append(of_graph(graph))
     elif release is not None:
-        fmt = format_for_path(release)
-        parts += [fmt, Path(release).read_bytes()]
+        parts.append(of_file(release))
     else:
-        parts += ["nt", release_ntriples()]
+        parts.append(rdf_digest(release_ntriples()))
     for item in extra:
-        if isinstance(item, Graph):
-            parts += ["graph", serialize_graph(item, "nt")]
-        else:
-            parts += ["file", Path(item).suffix.lower(), Path(item).read_bytes()]
+        parts.append(of_graph(item) if isinstance(item, Graph) else of_file(item))
     return digest(parts)
 
 
@@ -192,13 +196,12 @@ def reason(
     if not cache:
         return _run_hermit(extra, graph, progress, release)
     from gerokg.cache import cached_bytes
-    from gerokg.errors import RdfParseError
 
     try:
         key = reasoning_key(extra, graph, release)
-    except OSError as exc:
-        bad = next((str(x) for x in [release, *extra] if isinstance(x, (str, Path)) and not Path(x).is_file()), "input")
-        raise RdfParseError(bad, f"cannot read: {exc.strerror or exc}") from None
+    except (OSError, SyntaxError):
+        # an unreadable or malformed file: let the reasoner's own reading name the file and line
+        return _run_hermit(extra, graph, progress, release)
     computed: list[ReasoningResult] = []
 
     def run() -> bytes:
