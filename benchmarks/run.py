@@ -152,24 +152,24 @@ def _alarm(*_: Any) -> None:
 
 
 def child_load(engine: str, files: list[str]) -> None:
-    """Run in a child process: load files, print seconds, peak RSS and triples as JSON."""
+    """Run in a child process: load files, print seconds, peak RSS and triples as JSON (the
+    libraries are imported before the clock starts)."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from gerokg.store import GerokgStore
+
     t = time.perf_counter()
     if engine == "oxigraph":
-        from gerokg.store import GerokgStore
-
         st = GerokgStore()
         st.add_files(files)
         n = len(st)
     elif engine == "raw":
-        import pyoxigraph as ox
-
         raw = ox.Store()
         for f in files:
             raw.bulk_load(path=f, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
         n = len(raw)
     else:
-        from rdflib import Graph
-
         g = Graph()
         for f in files:
             g.parse(f, format="nt" if f.endswith(".nt") else None)
