@@ -252,7 +252,10 @@ def main() -> None:
     say("# gerokg benchmark results")
     say()
     say(f"Run {started} on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"`python benchmarks/run.py{' --quick' if args.quick else ''}` (median of {args.repeat} runs unless noted).")
+        f"`python benchmarks/run.py{' --quick' if args.quick else ''}{' --no-http' if args.no_http else ''}"
+        f"{f' --repeat {args.repeat}' if args.repeat != 5 else ''}"
+        f"{f' --rdflib-timeout {args.rdflib_timeout:g}' if args.rdflib_timeout != 60 else ''}` "
+        f"(median of {args.repeat} runs unless noted; load average {os.getloadavg()[0]:.1f} at the start).")
     say()
 
     # 1. load
@@ -351,16 +354,20 @@ def main() -> None:
     say("## 6. The canned queries over HTTP (release)")
     say()
     http_rows = [] if args.no_http else http_comparison(release_nt, work, queries, args.repeat)
-    say("| query | gerokg serve | Oxigraph server | Virtuoso |")
-    say("| --- | ---: | ---: | ---: |")
-    totals = {"gerokg": 0.0, "oxigraph": 0.0, "virtuoso": 0.0}
-    for name, times in http_rows:
-        for k, v in times.items():
-            if v is not None:
-                totals[k] += v
-        say(f"| {name} | {fmt(times.get('gerokg'))} | {fmt(times.get('oxigraph'))} | {fmt(times.get('virtuoso'))} |")
-    say(f"| **sum** | {fmt(totals['gerokg'])} | {fmt(totals['oxigraph'])} | {fmt(totals['virtuoso'])} |")
-    say()
+    if args.no_http:
+        say("Not run in this run (`--no-http`).")
+        say()
+    if http_rows:
+        say("| query | gerokg serve | Oxigraph server | Virtuoso |")
+        say("| --- | ---: | ---: | ---: |")
+        totals = {"gerokg": 0.0, "oxigraph": 0.0, "virtuoso": 0.0}
+        for name, times in http_rows:
+            for k, v in times.items():
+                if v is not None:
+                    totals[k] += v
+            say(f"| {name} | {fmt(times.get('gerokg'))} | {fmt(times.get('oxigraph'))} | {fmt(times.get('virtuoso'))} |")
+        say(f"| **sum** | {fmt(totals['gerokg'])} | {fmt(totals['oxigraph'])} | {fmt(totals['virtuoso'])} |")
+        say()
 
     write_plot(plot, HERE / "scaling.png")
     say("![time versus triples](scaling.png)")
@@ -387,8 +394,10 @@ def _report_rows(report_graph: Any) -> list[tuple]:
         path = report_graph.value(r, SH.resultPath)
         if isinstance(path, BNode):
             path = "^" + str(report_graph.value(path, SH.inversePath))
+        severity = norm(report_graph.value(r, SH.resultSeverity))
         rows.append((norm(report_graph.value(r, SH.focusNode)), norm(report_graph.value(r, SH.sourceShape)),
-                     norm(path), norm(report_graph.value(r, SH.resultSeverity)), norm(report_graph.value(r, SH.value))))
+                     norm(path), severity.rsplit("#", 1)[-1] if severity else None,
+                     norm(report_graph.value(r, SH.value))))
     return sorted(rows)
 
 
@@ -410,6 +419,8 @@ def run_engine(engine: str, g: Any) -> tuple[float, list[tuple]]:
             x = None if x is None else str(x)
             if x and x.startswith("<") and x.endswith(">"):
                 return x[1:-1]
+            if x and x.startswith('"') and x.count('"') >= 2:  # a literal: its lexical form
+                return x[1:x.rindex('"')]
             return "_:" if x and x.startswith("_:") else x
 
         rows = sorted((strip(e.focus_node), strip(e.source_shape), strip(e.path), strip(e.severity), strip(e.value))
