@@ -1,19 +1,24 @@
 """gerokg benchmarks: one command, one run, ratios against baselines measured in the same run.
 
-    python benchmarks/run.py [--refdata ../shared/refdata] [--repeat 5] [--quick]
+    python benchmarks/run.py [--refdata ../shared/refdata] [--repeat 5] [--quick] [--no-http]
 
 Measures, on this machine:
 
-1. load time and peak memory of the release alone and of release + ChEBI + GO + MONDO
+1. load time, rate and peak memory of the release alone and of release + ChEBI + GO + MONDO
    (converted from ``--refdata`` to OWL-style N-Triples: labels, rdfs:subClassOf, relations as
-   existential restrictions): gerokg's embedded store (Oxigraph) versus rdflib's in-memory Graph;
+   existential restrictions): gerokg's embedded store (Oxigraph) versus raw pyoxigraph bulk
+   loading and rdflib's in-memory Graph;
 2. every canned query: median time, gerokg (``run_query``) versus rdflib's SPARQL engine on the
    same data, and versus the raw engine underneath (pyoxigraph on the same bound text);
 3. ``gerokg query`` cold start (process start to answer) on the release;
-4. SHACL validation and HermiT reasoning on the release, growing with synthetic tiers (the claims
-   copied 10x and 100x), validation also with the straightforward shape formulation
-   (``benchmarks/baseline_shapes/``) as baseline;
-5. the canned queries over HTTP: ``gerokg serve`` versus the Oxigraph server and Virtuoso loaded
+4. SHACL validation: pySHACL versus pyshacl-turbo (gerokg's default engine) and pyrudof on the
+   release and on every shape fixture merged with it (time, and whether the report is the same as
+   pySHACL's), growing with synthetic tiers (the claims copied 10x and 100x), the straightforward
+   shape formulation (``benchmarks/baseline_shapes/``) as a second baseline, and a one-claim
+   user file validated end to end;
+5. reasoning: HermiT cold versus its kept conclusions, at the 1x and 10x tiers, and the EL
+   reasoner whelk (py-whelk over py-horned-owl) where it runs;
+6. the canned queries over HTTP: ``gerokg serve`` versus the Oxigraph server and Virtuoso loaded
    with the same data.
 
 Writes ``benchmarks/RESULTS.md`` (tables) and ``benchmarks/scaling.png`` (time versus triples,
@@ -147,17 +152,24 @@ def _alarm(*_: Any) -> None:
 
 
 def child_load(engine: str, files: list[str]) -> None:
-    """Run in a child process: load files, print seconds, peak RSS and triples as JSON."""
+    """Run in a child process: load files, print seconds, peak RSS and triples as JSON (the
+    libraries are imported before the clock starts)."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from gerokg.store import GerokgStore
+
     t = time.perf_counter()
     if engine == "oxigraph":
-        from gerokg.store import GerokgStore
-
         st = GerokgStore()
         st.add_files(files)
         n = len(st)
+    elif engine == "raw":
+        raw = ox.Store()
+        for f in files:
+            raw.bulk_load(path=f, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        n = len(raw)
     else:
-        from rdflib import Graph
-
         g = Graph()
         for f in files:
             g.parse(f, format="nt" if f.endswith(".nt") else None)
@@ -205,6 +217,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--rdflib-timeout", type=float, default=60.0)
+    ap.add_argument("--no-http", action="store_true", help="skip the HTTP comparison (section 6)")
     ap.add_argument("--child-load", nargs="+")
     args = ap.parse_args()
     if args.child_load:
@@ -239,24 +252,36 @@ def main() -> None:
     say("# gerokg benchmark results")
     say()
     say(f"Run {started} on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"`python benchmarks/run.py{' --quick' if args.quick else ''}` (median of {args.repeat} runs unless noted).")
+        f"`python benchmarks/run.py{' --quick' if args.quick else ''}{' --no-http' if args.no_http else ''}"
+        f"{f' --repeat {args.repeat}' if args.repeat != 5 else ''}"
+        f"{f' --rdflib-timeout {args.rdflib_timeout:g}' if args.rdflib_timeout != 60 else ''}` "
+        f"(median of {args.repeat} runs unless noted; load average {os.getloadavg()[0]:.1f} at the start).")
     say()
 
     # 1. load
     say("## 1. Load time and peak memory")
     say()
-    say("| data | triples | gerokg (Oxigraph) load | rdflib Graph load | speed-up | gerokg peak RSS | rdflib peak RSS |")
-    say("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    say("| data | triples | gerokg (Oxigraph) load | raw pyoxigraph bulk_load | rdflib Graph load | speed-up over rdflib | "
+        "gerokg rate | raw rate | gerokg peak RSS | rdflib peak RSS |")
+    say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     loads: dict[str, dict[str, Any]] = {}
     for tier, files in tiers.items():
         ox_load = measure_load("oxigraph", files)
+        raw_load = measure_load("raw", files)
         rl_load = measure_load("rdflib", files)
-        loads[tier] = {"ox": ox_load, "rdflib": rl_load}
-        say(f"| {tier} | {ox_load['triples']:,} | {fmt(ox_load['seconds'])} | {fmt(rl_load['seconds'])} | "
-            f"{ratio(rl_load['seconds'], ox_load['seconds'])} | {ox_load['rss_mb']:.0f} MB | {rl_load['rss_mb']:.0f} MB |")
+        loads[tier] = {"ox": ox_load, "rdflib": rl_load, "raw": raw_load}
+        say(f"| {tier} | {ox_load['triples']:,} | {fmt(ox_load['seconds'])} | {fmt(raw_load['seconds'])} | "
+            f"{fmt(rl_load['seconds'])} | {ratio(rl_load['seconds'], ox_load['seconds'])} | "
+            f"{ox_load['triples'] / ox_load['seconds'] / 1e6:.2f} M/s | {raw_load['triples'] / raw_load['seconds'] / 1e6:.2f} M/s | "
+            f"{ox_load['rss_mb']:.0f} MB | {rl_load['rss_mb']:.0f} MB |")
         plot.setdefault("load: gerokg", []).append((ox_load["triples"], ox_load["seconds"]))
         plot.setdefault("load: rdflib", []).append((rl_load["triples"], rl_load["seconds"]))
     say()
+    if len(loads) > 1:
+        say(f"Loading grows as triples^{fit_exponent([loads[t]['ox']['triples'] for t in loads], [loads[t]['ox']['seconds'] for t in loads]):.2f} "
+            f"in Oxigraph and triples^{fit_exponent([loads[t]['rdflib']['triples'] for t in loads], [loads[t]['rdflib']['seconds'] for t in loads]):.2f} in rdflib. "
+            "gerokg hands N-Triples and Turtle files straight to Oxigraph's bulk loader, so its rate is the raw rate.")
+        say()
 
     # 2. queries
     queries = [q for q in list_queries(include_qc=False)]
@@ -323,80 +348,290 @@ def main() -> None:
         f"(of which starting Python and importing rdflib: {fmt(py)}).")
     say()
 
-    # 4. validation and reasoning growth
-    say("## 4. SHACL validation and reasoning as the claims grow")
-    say()
-    from gerokg.rdfio import parse_rdf_file
-    from gerokg.validate import load_shapes
+    validation_and_reasoning(args, release_nt, data, work, plot, loads, say)
 
-    import pyshacl
-
-    baseline = Graph()
-    for p in sorted((HERE / "baseline_shapes").glob("*.ttl")):
-        baseline.parse(p)
-    factors = [1, 10] if args.quick else [1, 10, 100]
-    say("| claims | triples | validation (gerokg shapes) | validation (baseline shapes) | speed-up | HermiT reasoning |")
-    say("| ---: | ---: | ---: | ---: | ---: | ---: |")
-    val_points, reason_points = [], []
-    for factor in factors:
-        g = parse_rdf_file(release_nt)
-        if factor > 1:
-            g.parse(synthetic_claims(release_nt, factor, data), format="nt")
-        n = len(g)
-        t = time.perf_counter()
-        conforms, _, _ = pyshacl.validate(g, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True)
-        t_val = time.perf_counter() - t
-        assert conforms, "the release with synthetic claims should conform"
-        t_base: float | None = None
-        if factor <= 10:
-            t = time.perf_counter()
-            pyshacl.validate(g, shacl_graph=baseline, inference="none", advanced=True, allow_warnings=True)
-            t_base = time.perf_counter() - t
-        t_reason: float | None = None
-        if factor <= 10 and shutil.which("java"):
-            from gerokg.reason import reason
-
-            t = time.perf_counter()
-            reason(graph=g)
-            t_reason = time.perf_counter() - t
-            reason_points.append((n, t_reason))
-        val_points.append((n, t_val))
-        say(f"| {289 * factor:,} | {n:,} | {fmt(t_val)} | {fmt(t_base) if t_base else 'not run'} | "
-            f"{ratio(t_base, t_val) if t_base else 'n/a'} | {fmt(t_reason) if t_reason else 'not run'} |")
+    # 6. HTTP
+    say("## 6. The canned queries over HTTP (release)")
     say()
-    exp_val = fit_exponent([x for x, _ in val_points], [y for _, y in val_points])
-    say(f"Validation time grows as triples^{exp_val:.2f} over these tiers"
-        + (f"; reasoning as triples^{fit_exponent([x for x, _ in reason_points], [y for _, y in reason_points]):.2f}"
-           if len(reason_points) > 1 else "") + ".")
-    say()
-    plot["SHACL validation"] = val_points
-    if reason_points:
-        plot["HermiT reasoning"] = reason_points
-    ox_loads = [(loads[t]["ox"]["triples"], loads[t]["ox"]["seconds"]) for t in loads]
-    if len(ox_loads) > 1:
-        say(f"Loading grows as triples^{fit_exponent([x for x, _ in ox_loads], [y for _, y in ox_loads]):.2f} "
-            f"in Oxigraph and triples^{fit_exponent([loads[t]['rdflib']['triples'] for t in loads], [loads[t]['rdflib']['seconds'] for t in loads]):.2f} in rdflib.")
+    http_rows = [] if args.no_http else http_comparison(release_nt, work, queries, args.repeat)
+    if args.no_http:
+        say("Not run in this run (`--no-http`).")
         say()
-
-    # 5. HTTP
-    say("## 5. The canned queries over HTTP (release)")
-    say()
-    http_rows = http_comparison(release_nt, work, queries, args.repeat)
-    say("| query | gerokg serve | Oxigraph server | Virtuoso |")
-    say("| --- | ---: | ---: | ---: |")
-    totals = {"gerokg": 0.0, "oxigraph": 0.0, "virtuoso": 0.0}
-    for name, times in http_rows:
-        for k, v in times.items():
-            if v is not None:
-                totals[k] += v
-        say(f"| {name} | {fmt(times.get('gerokg'))} | {fmt(times.get('oxigraph'))} | {fmt(times.get('virtuoso'))} |")
-    say(f"| **sum** | {fmt(totals['gerokg'])} | {fmt(totals['oxigraph'])} | {fmt(totals['virtuoso'])} |")
-    say()
+    if http_rows:
+        say("| query | gerokg serve | Oxigraph server | Virtuoso |")
+        say("| --- | ---: | ---: | ---: |")
+        totals = {"gerokg": 0.0, "oxigraph": 0.0, "virtuoso": 0.0}
+        for name, times in http_rows:
+            for k, v in times.items():
+                if v is not None:
+                    totals[k] += v
+            say(f"| {name} | {fmt(times.get('gerokg'))} | {fmt(times.get('oxigraph'))} | {fmt(times.get('virtuoso'))} |")
+        say(f"| **sum** | {fmt(totals['gerokg'])} | {fmt(totals['oxigraph'])} | {fmt(totals['virtuoso'])} |")
+        say()
 
     write_plot(plot, HERE / "scaling.png")
     say("![time versus triples](scaling.png)")
     (HERE / "RESULTS.md").write_text("\n".join(report) + "\n", encoding="utf-8")
     shutil.rmtree(work, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------------
+# validation and reasoning
+# ------------------------------------------------------------------------------------------
+
+
+def _report_rows(report_graph: Any) -> list[tuple]:
+    """A SHACL report graph as comparable rows (focus, source shape, path, severity, value);
+    blank nodes read '_:' since each engine labels them its own way."""
+    from rdflib import BNode
+    from rdflib.namespace import RDF, SH
+
+    def norm(x: Any) -> str | None:
+        return None if x is None else ("_:" if isinstance(x, BNode) else str(x))
+
+    rows = []
+    for r in report_graph.subjects(RDF.type, SH.ValidationResult):
+        path = report_graph.value(r, SH.resultPath)
+        if isinstance(path, BNode):
+            path = "^" + str(report_graph.value(path, SH.inversePath))
+        severity = norm(report_graph.value(r, SH.resultSeverity))
+        rows.append((norm(report_graph.value(r, SH.focusNode)), norm(report_graph.value(r, SH.sourceShape)),
+                     norm(path), severity.rsplit("#", 1)[-1] if severity else None,
+                     norm(report_graph.value(r, SH.value))))
+    return sorted(rows)
+
+
+def run_engine(engine: str, g: Any) -> tuple[float, list[tuple]]:
+    """Seconds and report rows of one engine on an rdflib graph, with gerokg's shapes."""
+    from gerokg.validate import _run_engine, load_shapes
+
+    t = time.perf_counter()
+    if engine == "pyrudof":
+        import pyrudof
+
+        shapes = load_shapes().serialize(format="turtle")
+        r = pyrudof.Rudof(pyrudof.RudofConfig())
+        r.read_data(g.serialize(format="nt"), format=pyrudof.RDFFormat.NTriples)
+        r.read_shacl(shapes)
+        report = r.validate_shacl()
+
+        def strip(x: Any) -> str | None:
+            x = None if x is None else str(x)
+            if x and x.startswith("<") and x.endswith(">"):
+                return x[1:-1]
+            if x and x.startswith('"') and x.count('"') >= 2:  # a literal: its lexical form
+                return x[1:x.rindex('"')]
+            return "_:" if x and x.startswith("_:") else x
+
+        rows = sorted((strip(e.focus_node), strip(e.source_shape), strip(e.path), strip(e.severity), strip(e.value))
+                      for e in report)
+        return time.perf_counter() - t, rows
+    _conforms, report_graph = _run_engine(engine, g)
+    return time.perf_counter() - t, _report_rows(report_graph)
+
+
+def validation_and_reasoning(args: Any, release_nt: Path, data: Path, work: Path, plot: dict[str, Any],
+                             loads: dict[str, Any], say: Any) -> None:
+    import warnings
+
+    from rdflib import Graph
+
+    from gerokg.rdfio import parse_rdf_file
+
+    warnings.simplefilter("ignore")
+    os.environ["GEROKG_CACHE_DIR"] = str(work / "cache")  # a cold cache of this run's own
+    engines = ["pyshacl", "turbo"]
+    try:
+        import pyrudof  # noqa: F401
+
+        engines.append("pyrudof")
+    except ImportError:
+        pass
+    names = {"pyshacl": "pySHACL", "turbo": "pyshacl-turbo", "pyrudof": "pyrudof"}
+    from importlib.metadata import version
+
+    versions = {e: version({"pyshacl": "pyshacl", "turbo": "pyshacl-turbo", "pyrudof": "pyrudof"}[e]) for e in engines}
+
+    # 4a. every fixture, one at a time
+    say("## 4. SHACL validation")
+    say()
+    say("### 4a. The release and every shape fixture merged with it, one at a time")
+    say()
+    fixtures = sorted((ROOT / "tests" / "fixtures" / "shapes").glob("*.ttl"))
+    release_graph = parse_rdf_file(release_nt)
+    cases: list[tuple[str, Any]] = [("release", release_graph)]
+    if not args.quick:
+        for f in fixtures:
+            g = Graph()
+            if "# with-release: yes" in f.read_text():
+                for t in release_graph:
+                    g.add(t)
+            g.parse(f)
+            cases.append((f.stem, g))
+    times: dict[str, list[float]] = {e: [] for e in engines}
+    same: dict[str, int] = {e: 0 for e in engines}
+    differs: dict[str, list[str]] = {e: [] for e in engines}
+    for e in engines:  # imports and shape compilation are not the engine's per-graph cost
+        run_engine(e, parse_rdf_file(fixtures[0]))
+    for name, g in cases:
+        ref_rows: list[tuple] | None = None
+        for e in engines:
+            secs, rows = run_engine(e, g)
+            if name == "release":  # the headline figure: a median
+                secs = statistics.median([secs] + [run_engine(e, g)[0] for _ in range(max(0, min(args.repeat, 3) - 1))])
+            times[e].append(secs)
+            if e == "pyshacl":
+                ref_rows = rows
+            if rows == ref_rows:
+                same[e] += 1
+            else:
+                differs[e].append(name)
+    say(f"| engine | version | release | sum over the {len(cases) - 1} fixtures | speed-up over pySHACL (sum) | "
+        f"reports identical to pySHACL's |")
+    say("| --- | --- | ---: | ---: | ---: | ---: |")
+    for e in engines:
+        total = sum(times[e][1:])
+        ref_total = sum(times["pyshacl"][1:])
+        say(f"| {names[e]} | {versions[e]} | {fmt(times[e][0])} | {fmt(total) if len(cases) > 1 else 'not run'} | "
+            f"{ratio(ref_total, total) if len(cases) > 1 else ratio(times['pyshacl'][0], times[e][0])} | "
+            f"{same[e]} of {len(cases)} |")
+    say()
+    for e in engines:
+        if differs[e]:
+            say(f"{names[e]} differs from pySHACL on: {', '.join(differs[e])}.")
+    say("Times are the engine alone on an rdflib graph already in memory, after one warm-up run (the release: median "
+        "of up to 3 runs; each fixture: one run); a report is the same when its (focus node, source shape, path, "
+        "severity, value) rows are, blank nodes aside.")
+    say()
+
+    # 4b. tiers
+    say("### 4b. As the claims grow")
+    say()
+    factors = [1, 10] if args.quick else [1, 10, 100]
+    baseline = Graph()
+    for p in sorted((HERE / "baseline_shapes").glob("*.ttl")):
+        baseline.parse(p)
+    import pyshacl
+
+    say("| claims | triples | pySHACL | pyshacl-turbo | speed-up | pySHACL, baseline shapes |")
+    say("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    val_points: dict[str, list[tuple[int, float]]] = {"pySHACL": [], "pyshacl-turbo": []}
+    tier_graphs: dict[int, Any] = {}
+    for factor in factors:
+        g = parse_rdf_file(release_nt)
+        if factor > 1:
+            g.parse(synthetic_claims(release_nt, factor, data), format="nt")
+        n = len(g)
+        tier_graphs[factor] = g if factor <= 10 else None
+        t_turbo = median_time(lambda g=g: run_engine("turbo", g), max(1, min(args.repeat, 3)) if factor == 1 else 1)
+        t_py = run_engine("pyshacl", g)[0] if factor <= 10 else None
+        t_base: float | None = None
+        if factor == 1:
+            t = time.perf_counter()
+            pyshacl.validate(g, shacl_graph=baseline, inference="none", advanced=True, allow_warnings=True)
+            t_base = time.perf_counter() - t
+        val_points["pyshacl-turbo"].append((n, t_turbo or 0.0))
+        if t_py is not None:
+            val_points["pySHACL"].append((n, t_py))
+        say(f"| {289 * factor:,} | {n:,} | {fmt(t_py) if t_py else 'not run'} | {fmt(t_turbo)} | "
+            f"{ratio(t_py, t_turbo) if t_py else 'n/a'} | {fmt(t_base) if t_base else 'not run'} |")
+    say()
+    for label, pts in val_points.items():
+        if len(pts) > 1:
+            say(f"{label} time grows as triples^{fit_exponent([x for x, _ in pts], [y for _, y in pts]):.2f} over these tiers.")
+        plot[f"validation: {label}"] = pts
+    say()
+
+    # 4c. a user's file
+    say("### 4c. A one-claim user file")
+    say()
+    user = ROOT / "tests" / "fixtures" / "shapes" / "valid-user-claim.ttl"
+    from gerokg.validate import validate
+
+    say("| engine | in-process, after start-up | in-process, whole merged graph (`full=True`) | "
+        "`gerokg validate` process start to answer |")
+    say("| --- | ---: | ---: | ---: |")
+    for e in ("turbo", "pyshacl"):
+        validate(user, engine=e)  # the release's report, kept once per release
+        t_focus = median_time(lambda e=e: validate(user, engine=e), args.repeat)
+        t_full = median_time(lambda e=e: validate(user, engine=e, full=True), max(1, min(args.repeat, 3)))
+
+        def cli(e: str = e) -> None:
+            subprocess.run([sys.executable, "-m", "gerokg", "validate", str(user), "--engine", e], check=True,
+                           capture_output=True)
+
+        t_cli = median_time(cli, max(1, min(args.repeat, 3)))
+        say(f"| {names[e]} | {fmt(t_focus)} | {fmt(t_full)} | {fmt(t_cli)} |")
+    say()
+    say("The user's nodes are validated against the release; the release's own report is computed once per release "
+        "and kept by content hash (the first validation after a release changes pays for it once).")
+    say()
+
+    # 5. reasoning
+    say("## 5. Reasoning")
+    say()
+    if not shutil.which("java"):
+        say("No Java runtime: HermiT not run.")
+        say()
+        return
+    from gerokg.reason import reason
+    from gerokg.store import open_store
+
+    say("| claims | triples | HermiT, cold | kept conclusions (hash of the input, then read) | speed-up |")
+    say("| ---: | ---: | ---: | ---: | ---: |")
+    reason_points = []
+    hermit_1x = None
+    for factor in [f for f in factors if f <= 10]:
+        g = tier_graphs[factor]
+        t = time.perf_counter()
+        result = reason(graph=g)
+        t_cold = time.perf_counter() - t
+        if factor == 1:
+            hermit_1x = result
+        t_kept = median_time(lambda g=g: reason(graph=g), max(1, min(args.repeat, 3)))
+        reason_points.append((len(g), t_cold))
+        say(f"| {289 * factor:,} | {len(g):,} | {fmt(t_cold)} | {fmt(t_kept)} | {ratio(t_cold, t_kept)} |")
+    say()
+    t_store = median_time(lambda: open_store(inferred=True), max(1, min(args.repeat, 3)))
+    t_plain = median_time(lambda: open_store(), max(1, min(args.repeat, 3)))
+    say(f"`open_store(inferred=True)` with the conclusions kept: {fmt(t_store)} (without inferences: {fmt(t_plain)}). "
+        "A store folder that already holds the release (`serve --store DIR` restarted) does not reason at all.")
+    say()
+    if len(reason_points) > 1:
+        say(f"HermiT's time grows as triples^{fit_exponent([x for x, _ in reason_points], [y for _, y in reason_points]):.2f}.")
+        say()
+    plot["HermiT reasoning"] = reason_points
+    say(el_probe(release_nt.parent / "gerokg-full.owl", hermit_1x))
+    say()
+
+
+def el_probe(owl: Path, hermit: Any) -> str:
+    """Run whelk (py-whelk over py-horned-owl) on the release in a child process: it may crash."""
+    code = (
+        "import json, sys, time, pyhornedowl, pywhelk\n"
+        "t = time.perf_counter(); o = pyhornedowl.open_ontology_from_file(sys.argv[1])\n"
+        "r = pywhelk.create_reasoner(o); r.flush(); secs = time.perf_counter() - t\n"
+        "sup = {str(c): sorted(str(s) for s in r.get_superclasses(c)) for c in o.get_classes()}\n"
+        "print(json.dumps({'seconds': secs, 'sup': sup}))\n"
+    )
+    try:
+        from importlib.metadata import version
+
+        versions = f"py-whelk {version('py-whelk')}, py-horned-owl {version('py-horned-owl')}"
+    except Exception:
+        return "EL (whelk): py-whelk and py-horned-owl are not installed (`pip install -e '.[bench]'`)."
+    try:
+        out = subprocess.run([sys.executable, "-c", code, str(owl)], capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return f"EL (whelk, {versions}): no answer within 600 s."
+    if out.returncode != 0:
+        how = f"signal {-out.returncode}" if out.returncode < 0 else f"exit {out.returncode}"
+        return (f"EL (whelk, {versions}): the reasoner crashed ({how}) before classifying; it does so on a "
+                "three-class ontology too, so no EL classification path is offered and HermiT stays the reasoner.")
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    agree = hermit is not None and all(set(v) - {OWL + "Thing"} == hermit.superclasses.get(k, set())
+                                       for k, v in res["sup"].items())
+    return f"EL (whelk, {versions}): {fmt(res['seconds'])}; subsumptions identical to HermiT's: {'yes' if agree else 'no'}."
 
 
 def http_comparison(release_nt: Path, work: Path, queries: list[Any], repeat: int) -> list[tuple[str, dict[str, float | None]]]:

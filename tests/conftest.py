@@ -15,6 +15,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Each test session computes the release, its SHACL report and the reasoner's conclusions
+    afresh, in a cache folder of its own (never the user's ~/.cache/gerokg)."""
+    import tempfile
+
+    os.environ["GEROKG_CACHE_DIR"] = tempfile.mkdtemp(prefix="gerokg-test-cache-")
+
+
 def owlapi_classpath() -> str | None:
     """The classpath of Debian's libowlapi-java, or None when it is not installed."""
     if not shutil.which("java") or not glob.glob("/usr/share/java/owlapi*.jar"):

@@ -54,16 +54,17 @@ def load_graph(path: str | Path | None = None) -> Graph:
     return build_graphs(load_sources_data())["full"]
 
 
-def validate(data: Any = None, with_release: bool = True) -> ValidationReport:
+def validate(data: Any = None, with_release: bool = True, engine: str = "turbo") -> Any:
     """Validate the release, or a graph or RDF files merged with it, against gerokg's shapes.
 
     :param data: an rdflib graph, a path, a list of paths, or None for the release itself
     :param with_release: merge ``data`` with the release (so it can refer to gerokg's terms)
+    :param engine: ``turbo`` (pyshacl-turbo, the default) or ``pyshacl``; the same reports
     :returns: a :class:`gerokg.validate.ValidationReport`
     """
     from gerokg.validate import validate as _validate
 
-    return _validate(data, with_release=with_release)
+    return _validate(data, with_release=with_release, engine=engine)
 
 
 def query(name: str, endpoint: str | None = None, store: GerokgStore | None = None, **params: Any) -> QueryResult:

@@ -305,8 +305,12 @@ def reason(ctx: click.Context, files: tuple[str, ...], fmt: str, only_native: bo
               help="Refuse an input file larger than this many MB (0: no limit). SHACL validation holds the "
                    "whole graph in memory: validate big data in parts (split N-Triples by line), or load it "
                    "into a triple store and check it with gerokg's QC queries.")
+@click.option("--engine", type=click.Choice(["turbo", "pyshacl"]), default="turbo", show_default=True,
+              help="The SHACL engine: turbo (pyshacl-turbo, in Rust) or pyshacl (the reference); same reports.")
+@click.option("--full", is_flag=True,
+              help="Validate every node of the merged graph, not only your files' nodes against the release's kept report.")
 @_handle_errors
-def validate_cmd(files: tuple[str, ...], fmt: str, no_release: bool, max_size: int) -> None:
+def validate_cmd(files: tuple[str, ...], fmt: str, no_release: bool, max_size: int, engine: str, full: bool) -> None:
     """Validate the release, or your own RDF files merged with it, against gerokg's SHACL shapes.
 
     Exit code 0: conforms; 1: violations; 2: unreadable input (file and line named).
@@ -318,7 +322,7 @@ def validate_cmd(files: tuple[str, ...], fmt: str, no_release: bool, max_size: i
     from gerokg.validate import validate
 
     report = validate(list(files) or None, with_release=not no_release,
-                      max_bytes=max_size * 1000 * 1000 if max_size else None)
+                      max_bytes=max_size * 1000 * 1000 if max_size else None, engine=engine, full=full)
     if fmt == "json":
         click.echo(report.json())
     elif fmt == "turtle":

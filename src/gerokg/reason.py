@@ -4,10 +4,15 @@
 classes and returns the inferred class hierarchy: which named classes each class falls under
 beyond what is asserted. The inferences are also available as an RDF graph
 (``ReasoningResult.graph``) and are what ``gerokg-inferred.ttl`` holds.
+
+The reasoner runs once per input: its conclusions are kept under a hash of the input triples
+(and of the reasoner's and Java's versions, see :mod:`gerokg.cache`), so ``serve``, ``query
+--inferred`` and the pages reuse them instead of running HermiT on every start.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -22,7 +27,7 @@ from rdflib.namespace import OWL, RDFS
 from gerokg.errors import ReasonerError
 from gerokg.rdfio import compact_iri, new_graph, parse_rdf_file
 
-__all__ = ["ReasoningResult", "inferred_graph", "java_version", "reason"]
+__all__ = ["ReasoningResult", "inferred_graph", "java_version", "reason", "reasoning_key"]
 
 NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
 THING = "http://www.w3.org/2002/07/owl#Thing"
@@ -52,18 +57,48 @@ class ReasoningResult:
 
         return resolve_term(parent, what="is_a") in self.superclasses.get(resolve_term(cls, what="is_a"), set())
 
+    def to_json(self) -> bytes:
+        return json.dumps({
+            "consistent": self.consistent, "unsatisfiable": self.unsatisfiable,
+            "superclasses": {k: sorted(v) for k, v in sorted(self.superclasses.items())},
+            "inferred": {k: sorted(v) for k, v in sorted(self.inferred.items())},
+            "explanation": self.explanation, "reasoner": self.reasoner,
+        }, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> ReasoningResult:
+        d = json.loads(data)
+        result = cls(consistent=d["consistent"], unsatisfiable=list(d["unsatisfiable"]),
+                     superclasses={k: set(v) for k, v in d["superclasses"].items()},
+                     inferred={k: set(v) for k, v in d["inferred"].items()},
+                     explanation=d["explanation"], reasoner=d["reasoner"])
+        for c, parents in result.inferred.items():
+            for parent in parents:
+                result.graph.add((URIRef(c), RDFS.subClassOf, URIRef(parent)))
+        return result
+
+
+_JAVA_VERSIONS: dict[tuple[str, float], str | None] = {}
+
 
 def java_version() -> str | None:
-    """The version line of the Java runtime on PATH, or None when there is none."""
+    """The version line of the Java runtime on PATH, or None when there is none (asked once per
+    runtime and process)."""
     java = shutil.which("java")
     if not java:
         return None
     try:
-        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
+        key = (os.path.realpath(java), os.stat(java).st_mtime)
+    except OSError:
         return None
-    text = (out.stderr or out.stdout).strip().splitlines()
-    return text[0] if text else None
+    if key not in _JAVA_VERSIONS:
+        try:
+            out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        text = (out.stderr or out.stdout).strip().splitlines()
+        _JAVA_VERSIONS[key] = text[0] if text else None
+    return _JAVA_VERSIONS[key]
 
 
 def _asserted_parents(g: Graph) -> dict[str, set[str]]:
@@ -90,10 +125,55 @@ def _closure(parents: dict[str, set[str]], start: str) -> set[str]:
     return seen
 
 
+def _owlready_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("owlready2")
+    except PackageNotFoundError:
+        return "?"
+
+
+def reasoning_key(
+    extra: Iterable[str | Path | Graph] = (),
+    graph: Graph | None = None,
+    release: str | Path | None = None,
+) -> str:
+    """The content hash the reasoner's conclusions are kept under: the input's triples
+    (canonicalised, see :func:`gerokg.cache.rdf_digest`; the release, a release file or graph, and
+    each extra file or graph, in order) and the versions of owlready2 (HermiT) and Java."""
+    from gerokg.cache import digest, rdf_digest, release_ntriples
+    from gerokg.rdfio import format_for_path
+
+    def of_graph(g: Graph) -> str:
+        return rdf_digest(g.serialize(format="nt", encoding="utf-8"))
+
+    def of_file(path: str | Path) -> str:
+        fmt = format_for_path(path)
+        if fmt in ("nt", "turtle", "nquads", "trig"):
+            return rdf_digest(path=path, fmt=fmt)
+        return of_graph(parse_rdf_file(path, fmt=fmt))
+
+    # the key is the input's triples, canonicalised: the release assembled from the sources, the
+    # same graph built in memory and the build's gerokg-full.nt or .ttl share one entry
+    parts: list[bytes | str] = ["HermiT", _owlready_version(), java_version() or ""]
+    if graph is not None:
+        parts.append(of_graph(graph))
+    elif release is not None:
+        parts.append(of_file(release))
+    else:
+        parts.append(rdf_digest(release_ntriples()))
+    for item in extra:
+        parts.append(of_graph(item) if isinstance(item, Graph) else of_file(item))
+    return digest(parts)
+
+
 def reason(
     extra: Iterable[str | Path | Graph] = (),
     graph: Graph | None = None,
     progress: Callable[[str], None] | None = None,
+    release: str | Path | None = None,
+    cache: bool = True,
 ) -> ReasoningResult:
     """Classify the release (and optional extra files or graphs) with HermiT.
 
@@ -101,13 +181,46 @@ def reason(
         drug
     :param graph: the graph to reason over instead of the release
     :param progress: called with a short message before each long step
+    :param release: a release file to reason over instead of the release assembled from the
+        package's sources (ignored when ``graph`` is given)
+    :param cache: reuse the conclusions kept for the same input (see :mod:`gerokg.cache`); False
+        always runs HermiT
     :returns: consistency, unsatisfiable classes and the entailed class hierarchy
     :raises ReasonerError: no Java runtime, or the reasoner failed to run
+    :raises RdfParseError: an input file cannot be read
     """
     if java_version() is None:
         raise ReasonerError(
             "no Java runtime found on PATH: HermiT (bundled with owlready2) needs Java 8 or later; "
             "install one, e.g. 'apt-get install default-jre-headless'")
+    extra = list(extra)
+    if not cache:
+        return _run_hermit(extra, graph, progress, release)
+    from gerokg.cache import cached_bytes
+
+    try:
+        key = reasoning_key(extra, graph, release)
+    except (OSError, SyntaxError):
+        # an unreadable or malformed file: let the reasoner's own reading name the file and line
+        return _run_hermit(extra, graph, progress, release)
+    computed: list[ReasoningResult] = []
+
+    def run() -> bytes:
+        computed.append(_run_hermit(extra, graph, progress, release))
+        return computed[0].to_json()
+
+    if progress:
+        progress("looking for the reasoner's kept conclusions")
+    data = cached_bytes("hermit", key, run)
+    return computed[0] if computed else ReasoningResult.from_json(data)
+
+
+def _run_hermit(
+    extra: list[str | Path | Graph],
+    graph: Graph | None,
+    progress: Callable[[str], None] | None,
+    release: str | Path | None,
+) -> ReasoningResult:
     import owlready2
 
     def step(msg: str) -> None:
@@ -116,9 +229,13 @@ def reason(
 
     step("assembling the release" if graph is None else "preparing the graph")
     if graph is None:
-        from gerokg.api import load_graph
+        if release is not None:
+            graph = parse_rdf_file(release)
+        else:
+            from gerokg.cache import release_ntriples
 
-        graph = load_graph()
+            graph = new_graph()
+            graph.parse(data=release_ntriples().decode("utf-8"), format="nt")
     g = new_graph()
     for t in graph:
         g.add(t)

@@ -205,22 +205,22 @@ def open_store(
             progress(msg)
 
     store = GerokgStore(location)
+    extra = list(extra)
     if store.is_empty():
         if release is not None:
             step(f"loading {release}")
             store.add_file(release)
         else:
-            from gerokg.api import load_graph
+            from gerokg.cache import release_ntriples
 
             step("assembling the release from the package's sources")
-            store.add_graph(load_graph())
+            store.ox.bulk_load(release_ntriples(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
         if inferred:
-            from gerokg.reason import reason
             from gerokg.why import INFERRED_GRAPH
 
             # in the default graph, so plain queries see them, and in a named graph of their
             # own, so pages and gerokg.why can tell a conclusion from an assertion
-            conclusions = reason(progress=progress).graph
+            conclusions = inferred_conclusions(release, extra, progress)
             store.add_graph(conclusions)
             store.add_graph(conclusions, graph_name=INFERRED_GRAPH)
     if location is None:
@@ -244,3 +244,42 @@ def _short(exc: Exception) -> str:
     """An engine's parse error as one short line (never a long echo of the input)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text if len(text) <= 200 else text[:200] + "…"
+
+
+def inferred_conclusions(
+    release: str | Path | None = None,
+    extra: Iterable[str | Path] = (),
+    progress: Callable[[str], None] | None = None,
+) -> Graph:
+    """The reasoner's conclusions over the release (a file, or the package's sources) plus the
+    extra files, computed once: read from the build's ``gerokg-inferred.ttl`` when the build's
+    MANIFEST.sha256 vouches that it was made from this very release file, else from the
+    reasoner's results kept by content hash (:func:`gerokg.reason.reason`), else by running
+    HermiT."""
+    extra = list(extra)
+    if release is not None and not extra:
+        built = _built_conclusions(Path(release))
+        if built is not None:
+            if progress:
+                progress(f"reading the build's conclusions ({built.name})")
+            return parse_rdf_file(built)
+    from gerokg.reason import reason
+
+    return reason(extra=extra, release=release, progress=progress).graph
+
+
+def _built_conclusions(release: Path) -> Path | None:
+    from gerokg.rdfio import sha256_file
+
+    manifest = release.parent / "MANIFEST.sha256"
+    inferred = release.parent / "gerokg-inferred.ttl"
+    if not (manifest.is_file() and inferred.is_file()):
+        return None
+    listed: dict[str, str] = {}
+    for line in manifest.read_text(encoding="utf-8", errors="replace").splitlines():
+        digest, sep, name = line.partition("  ")
+        if sep:
+            listed[name] = digest
+    if listed.get(release.name) != sha256_file(release) or listed.get(inferred.name) != sha256_file(inferred):
+        return None
+    return inferred
