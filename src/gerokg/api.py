@@ -54,7 +54,7 @@ def load_graph(path: str | Path | None = None) -> Graph:
     return build_graphs(load_sources_data())["full"]
 
 
-def validate(data: Any = None, with_release: bool = True, engine: str = "turbo") -> Any:
+def validate(data: Any = None, with_release: bool = True, engine: str = "turbo") -> ValidationReport:
     """Validate the release, or a graph or RDF files merged with it, against gerokg's shapes.
 
     :param data: an rdflib graph, a path, a list of paths, or None for the release itself
