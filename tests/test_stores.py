@@ -139,3 +139,15 @@ def test_nquads_land_in_their_named_graphs(remote, release: Path) -> None:
         "FILTER (STRSTARTS(STR(?g), 'https://w3id.org/gerokg/')) } GROUP BY ?g")
     got = {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
     assert got == expected
+
+
+def test_a_release_with_named_graphs_serves_their_union(release, tmp_path) -> None:
+    """gerokg-full.nq keeps the release's parts apart; served, its default graph is their union
+    (without the query catalogue), the same triples as gerokg-full.nt."""
+    from gerokg.store import open_store
+
+    nq = open_store(release / "gerokg-full.nq", location=tmp_path / "nq")
+    nt = open_store(release / "gerokg-full.nt", location=tmp_path / "nt")
+    assert nq.default_graph_size() == nt.default_graph_size() > 9000
+    ask = "ASK { <http://purl.obolibrary.org/obo/CHEBI_9168> <http://www.w3.org/2000/01/rdf-schema#label> 'sirolimus' }"
+    assert bool(nq.ox.query(ask))

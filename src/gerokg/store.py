@@ -210,6 +210,11 @@ def open_store(
         if release is not None:
             step(f"loading {release}")
             store.add_file(release)
+            if format_for_path(release) in ("nquads", "trig"):
+                # a release with named graphs (gerokg-full.nq): the default graph is their union,
+                # as in a single-graph release, but for the query catalogue, which stays apart
+                store.ox.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+                                "FILTER (?g != <https://w3id.org/gerokg/queries>) }")
         else:
             from gerokg.cache import release_ntriples
 
