@@ -50,7 +50,9 @@ def site() -> Iterator[str]:
     import sys
     import threading
 
-    proc = subprocess.Popen([sys.executable, "-m", "gerokg", "serve", "--port", "0", "--timeout", "20"],
+    # the pages' classifications need the reasoner's conclusions: serve answers from the
+    # asserted facts unless --inferred is given (as gerokg query does)
+    proc = subprocess.Popen([sys.executable, "-m", "gerokg", "serve", "--inferred", "--port", "0", "--timeout", "20"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()  # type: ignore[union-attr]

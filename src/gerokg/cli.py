@@ -561,9 +561,10 @@ def term_cmd(name: str, fmt: str, release: str | None, extra: tuple[str, ...]) -
 @click.option("--release", type=click.Path(exists=True, dir_okay=False), help="A release file to serve (default: the package's sources).")
 @click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help="More RDF files to serve beside the release (ChEBI, GO, ...).")
 @click.option("--store", "location", type=click.Path(file_okay=False), help="A persistent store folder: loaded once, reused on restart.")
-@click.option("--inferred/--no-inferred", default=None,
+@click.option("--inferred/--no-inferred", default=False, show_default=True,
               help="Serve the reasoner's conclusions too, so term pages show what each term is classified as and "
-                   "why (needs Java). Default: on when Java is found.")
+                   "why (needs Java; computed once per release and kept). Off by default, as in 'gerokg query': "
+                   "every interface answers from the asserted facts unless asked, and says which it did.")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
 @click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1, 10_000_000), help="Rows (or triples) per answer.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
@@ -582,7 +583,7 @@ def term_cmd(name: str, fmt: str, release: str | None, extra: tuple[str, ...]) -
 @click.pass_context
 @_handle_errors
 def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: tuple[str, ...], location: str | None,
-          inferred: bool | None, timeout: float, max_rows: int, workers: int, root_path: str, max_query_memory: int,
+          inferred: bool, timeout: float, max_rows: int, workers: int, root_path: str, max_query_memory: int,
           max_query_length: int, max_query_depth: int, max_connections: int, head_timeout: float) -> None:
     """Serve the graph: web pages to search, browse and query it, and a read-only SPARQL 1.1 endpoint.
 
@@ -599,11 +600,9 @@ def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: 
     from gerokg.server import EndpointConfig
     from gerokg.server import serve as run_server
 
-    if inferred is None:
-        inferred = java_version() is not None
-        if not inferred:
-            click.echo("note: no Java runtime found, so the reasoner's conclusions are not served "
-                       "(install Java, e.g. apt-get install default-jre-headless, for classifications)", err=True)
+    if inferred and java_version() is None:
+        raise click.UsageError("--inferred needs a Java runtime for the reasoner (e.g. apt-get install "
+                               "default-jre-headless); serve without it for the asserted facts")
     cfg = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
                          root_path=root_path, max_query_memory_mb=max_query_memory, max_query_length=max_query_length,
                          max_query_depth=max_query_depth, max_connections=max_connections, head_timeout=head_timeout)

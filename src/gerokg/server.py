@@ -198,11 +198,14 @@ def prepare_store(
 class Endpoint:
     """The routes, bound to one store, worker pool and (optionally) web site."""
 
-    def __init__(self, config: EndpointConfig, pool: QueryPool, triples: int, site: Any = None) -> None:
+    def __init__(self, config: EndpointConfig, pool: QueryPool, triples: int, site: Any = None,
+                 inferred: bool = False) -> None:
         self.config = config
         self.pool = pool
         self.triples = triples
         self.site = site
+        #: whether the store holds the reasoner's conclusions (every answer says so)
+        self.inferred = inferred
 
     # -- helpers
     @staticmethod
@@ -270,6 +273,7 @@ class Endpoint:
         if res.status != 200:
             return self.error(res.status, res.body.decode("utf-8", "replace"))
         headers = {"X-Result-Truncated": "true"} if res.truncated else {}
+        headers["X-Gerokg-Inferred"] = "true" if self.inferred else "false"
         headers.update(extra_headers or {})
         ctype = res.content_type if "charset" in res.content_type else f"{res.content_type}; charset=utf-8"
         return Response(res.body, 200, headers=_cors(headers), media_type=ctype)
@@ -428,6 +432,7 @@ class Endpoint:
 
     async def health(self, request: Any) -> Any:
         return self._json(200, {"status": "ok", "triples": self.triples, "version": __version__,
+                                "inferred": self.inferred,
                                 "network_isolation": self.pool.confinement.describe() if self.pool.confinement else "unknown"})
 
     async def read_only(self, request: Any) -> Any:
@@ -603,7 +608,7 @@ class Endpoint:
 
         # CORS for the read-only methods, preflight included, so browser SPARQL clients can POST
         cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-                          allow_headers=["Accept", "Content-Type"], expose_headers=["X-Result-Truncated"],
+                          allow_headers=["Accept", "Content-Type"], expose_headers=["X-Result-Truncated", "X-Gerokg-Inferred"],
                           max_age=86400)
         app = Starlette(routes=routes, middleware=[cors], exception_handlers={
             HTTPException: http_error, GerokgError: gerokg_error, Exception: gerokg_error})
@@ -759,7 +764,7 @@ def start_server(
 
         site = Site(ox.Store.read_only(str(path)), pool.run, timeout=config.timeout, max_rows=config.max_rows,
                     triples=n, root_path=config.root_path)
-    endpoint = Endpoint(config, pool, n, site)
+    endpoint = Endpoint(config, pool, n, site, inferred)
     uv_config = uvicorn.Config(
         endpoint.app(), http=protocol_for(config.connection_limits()), lifespan="off", access_log=False,
         log_level="warning", timeout_keep_alive=config.keep_alive_timeout, backlog=config.backlog,
@@ -816,6 +821,7 @@ def serve(
         isolation = handle.pool.confinement.describe() if handle.pool.confinement else "unknown"
         announce(f"gerokg on {handle.url}/ : open it in a browser to search, browse and query "
                  f"(SPARQL endpoint: {handle.url}/sparql; {handle.triples} triples, read-only, "
+                 f"{'asserted facts and the reasoner' + chr(39) + 's conclusions' if inferred else 'asserted facts only (--inferred adds the reasoner' + chr(39) + 's conclusions)'}; "
                  f"timeout {config.timeout:g} s, at most {config.max_rows} rows; query workers' network "
                  f"isolation: {isolation}); Ctrl-C to stop")
         while not stop.wait(0.5):
