@@ -239,7 +239,10 @@ class McpBackend:
     def term_card(self, term: str) -> dict[str, Any]:
         from gerokg.terms import term as get_term
 
-        t = get_term(_check_text("term", term), self.store)
+        from gerokg.terms import resolver_for
+
+        iri = resolver_for(self.store).resolve(_check_text("term", term), what="parameter 'term'")
+        t = get_term(iri, self.store)
         out = dataclasses.asdict(t)
         out["claims"] = [card_dict(c) for c in t.claims]
         out["claim_count"] = len(t.claims)
@@ -250,7 +253,7 @@ class McpBackend:
         """A canned query, its parameters checked and typed by the catalogue, run in the pool."""
         import pyoxigraph as ox
 
-        from gerokg.query import bind_params, bind_query_text, load_query
+        from gerokg.query import bind_params, bind_query_text, load_query, typed_value
 
         q = load_query(name)
         values = dict(params or {})
@@ -260,8 +263,8 @@ class McpBackend:
         bound = bind_params(q, values, self.store)
         result, truncated, form = self._run(bind_query_text(q, bound))
         out: dict[str, Any] = {"query": q.name, "title": q.title, "question": q.question,
-                               "parameters": {k: compact_iri(v.value) if isinstance(v, ox.NamedNode) else v.value
-                                              for k, v in bound.items()}}
+                               "parameters": {k: compact_iri(v.value) if isinstance(v, ox.NamedNode) else self._plain(
+                                   typed_value(v.value, v.datatype.value if v.datatype else "")) for k, v in bound.items()}}
         if isinstance(result, str):
             out.update({"form": form, "turtle": result, "truncated": truncated})
         elif "boolean" in result:
@@ -284,6 +287,10 @@ class McpBackend:
         iri = resolver_for(self.store).resolve(_check_text("term", term), what="parameter 'term'")
         out = self.canned("term-dossier", {"term": iri})
         out["term"] = {"curie": compact_iri(iri), "label": resolver_for(self.store).label(iri)}
+        if not out["rows"] and not self.inferred:
+            out["note"] = ("no claim names this term, an asserted subclass of it or a class that regulates it; the "
+                           "reasoner's conclusions are not loaded (gerokg mcp --inferred adds the classes it infers "
+                           "under the term); for gerosuppressants see run_query 'gerosuppressants'")
         return out
 
     def get_claim(self, claim_id: str) -> dict[str, Any]:
@@ -304,16 +311,16 @@ class McpBackend:
                 "inferences_included": self.inferred}
 
     def why_classified(self, term: str, superclass: str) -> dict[str, Any]:
+        from gerokg.terms import resolver_for
         from gerokg.why import why
 
-        j = why(_check_text("term", term), _check_text("superclass", superclass), self.store)
-        from gerokg.terms import resolver_for
-
         resolver = resolver_for(self.store)
-        names = {}
+        names, iris = {}, []
         for key, name in (("term", term), ("superclass", superclass)):
-            iri = resolver.resolve(name, what=f"parameter {key!r}")
+            iri = resolver.resolve(_check_text(key, name), what=f"parameter {key!r}")
+            iris.append(iri)
             names[key] = {"curie": compact_iri(iri), "label": resolver.label(iri)}
+        j = why(iris[0], iris[1], self.store)
         if j is None:
             return {**names, "justified": False,
                     "text": f"no justification found that {term} is a {superclass} from the asserted axioms and claims",
