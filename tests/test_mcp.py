@@ -334,7 +334,7 @@ def test_resources_and_prompt(client: McpClient) -> None:
 
 
 def test_allow_sparql_uses_the_sandboxed_workers() -> None:
-    c = McpClient("--allow-sparql", "--max-rows", "3")
+    c = McpClient("--allow-sparql", "--max-rows", "3", "--timeout", "5")
     try:
         assert c.session is not None
         assert "sparql" in {t.name for t in c.run(c.session.list_tools()).tools}
@@ -347,34 +347,39 @@ def test_allow_sparql_uses_the_sandboxed_workers() -> None:
             or "update" in c.error("sparql", {"query": "INSERT DATA { <http://x> <http://y> <http://z> }"}).lower()
         assert "syntax" in c.error("sparql", {"query": "SELECT ?x WHERE { ?x"}).lower()
         assert c.ok("sparql", {"query": "ASK { CHEBI:9168 ?p ?o }"})["boolean"] is True
+        # the endpoint's timeout stops a runaway query, its worker is replaced, and the server goes on
+        msg = c.error("sparql", {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"})
+        assert "longer than 5 s" in msg
+        assert c.ok("sparql", {"query": "SELECT ?l WHERE { CHEBI:9168 rdfs:label ?l }"})["rows"] == [{"l": "sirolimus"}]
     finally:
         c.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_streamable_http_on_localhost() -> None:
+    import queue
+
     from mcp.client.streamable_http import streamable_http_client
 
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "gerokg", "-q", "mcp", "--http", "--port", str(port)],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "gerokg", "-q", "mcp", "--http", "--port", "0"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    assert proc.stderr is not None
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()  # type: ignore[union-attr]
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else proc.returncode
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
+        url = None
+        deadline = time.monotonic() + 180
+        while url is None and time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                assert proc.poll() is None, f"gerokg mcp --http exited with {proc.returncode}"
+                continue
+            m = re.search(r"on (http://127\.0\.0\.1:\d+/mcp) ", line)
+            url = m.group(1) if m else None
+        assert url is not None, "no announcement of the address"
 
         async def drive() -> tuple[set[str], dict[str, Any]]:
-            async with streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write, *_), \
-                    ClientSession(read, write) as session:
+            async with streamable_http_client(url) as (read, write, *_), ClientSession(read, write) as session:
                 await session.initialize()
                 names = {t.name for t in (await session.list_tools()).tools}
                 res = await session.call_tool("term_card", {"term": "CHEBI:9168"})
@@ -382,10 +387,6 @@ def test_streamable_http_on_localhost() -> None:
 
         names, card = asyncio.run(asyncio.wait_for(drive(), 120))
         assert names == TOOLS and card["label"] == "sirolimus"
-        # bound to the loopback interface only
-        out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=False)
-        if out.returncode == 0 and out.stdout.strip():
-            assert all("127.0.0.1:" in line for line in out.stdout.splitlines())
     finally:
         proc.terminate()
         try:
@@ -393,3 +394,43 @@ def test_streamable_http_on_localhost() -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(10)
+
+
+def test_stop_leaves_no_temporary_store(tmp_path: Any) -> None:
+    """Closing stdio, or SIGTERM, ends the workers and removes the temporary store."""
+    import os
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    for stop in ("stdin", "sigterm"):
+        proc = subprocess.Popen([sys.executable, "-m", "gerokg", "-q", "mcp"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        try:
+            assert proc.stdin is not None and proc.stdout is not None
+            init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}}}
+            proc.stdin.write((json.dumps(init) + "\n").encode())
+            proc.stdin.flush()
+            answer = json.loads(proc.stdout.readline())
+            assert answer["id"] == 1 and answer["result"]["serverInfo"]["name"] == "gerokg"
+            made = list(tmp_path.glob("gerokg-store-*"))
+            if stop == "stdin":
+                proc.stdin.close()
+            else:
+                proc.terminate()
+            assert proc.wait(60) == 0
+            assert len(made) == 1 and not made[0].exists(), stop
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+
+
+def test_http_port_in_use_is_a_usage_error() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        res = subprocess.run([sys.executable, "-m", "gerokg", "-q", "mcp", "--http", "--port", str(port)],
+                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and res.stdout == ""
+    assert f"cannot listen on 127.0.0.1:{port}" in res.stderr and "Traceback" not in res.stderr

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shutil
+import signal
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -122,8 +124,12 @@ class McpBackend:
         self._site: Any = None
         self._graph: Any = None
         self._graph_lock = threading.Lock()
+        self.closed = False
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         self.pool.close()
         if self.lock is not None:
             self.lock.release()
@@ -601,29 +607,68 @@ def run(config: Any, release: str | Path | None = None, extra: Iterable[str | Pa
         location: str | Path | None = None, inferred: bool = False, allow_sparql: bool = False,
         http: bool = False, debug: bool = False, progress: Callable[[str], None] | None = None,
         announce: Callable[[str], None] | None = None) -> None:
-    """Serve the MCP server until the client closes stdio (or, with ``http``, until Ctrl-C)."""
+    """Serve the MCP server until the client closes stdio (or, with ``http``, until Ctrl-C or SIGTERM).
+
+    With ``http`` the socket on 127.0.0.1 is bound first, so a busy port is reported before the
+    store is made (``config.port`` 0 takes a free port, and the announcement names it).
+    """
     import anyio
 
-    backend = McpBackend(config, release, extra, location, inferred, progress)
+    sock = None
+    if http:
+        from gerokg.server import EndpointConfig, bind_socket
+
+        sock = bind_socket(EndpointConfig(host="127.0.0.1", port=config.port))
+    try:
+        backend = McpBackend(config, release, extra, location, inferred, progress)
+    except BaseException:
+        if sock is not None:
+            sock.close()
+        raise
     if progress is not None and hasattr(progress, "close"):
         progress.close()
+
+    def _terminate(_sig: int, _frame: Any) -> None:
+        """SIGTERM stops cleanly, like Ctrl-C: workers ended, temporary store removed."""
+        if sock is None:
+            # stdio: the SDK's reader thread blocks on stdin, which would keep the loop from ending
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            backend.close()
+            os._exit(0)
+        raise KeyboardInterrupt
+
+    old_term = signal.signal(signal.SIGTERM, _terminate)
     try:
         server = build_server(backend, allow_sparql, debug)
-        if http:
-            from mcp.server.transport_security import TransportSecuritySettings
-
-            host = "127.0.0.1"
-            security = TransportSecuritySettings(
-                enable_dns_rebinding_protection=True,
-                allowed_hosts=[f"{host}:{config.port}", f"localhost:{config.port}"],
-                allowed_origins=[f"http://{host}:{config.port}", f"http://localhost:{config.port}"])
-            if announce:
-                announce(f"gerokg MCP server on http://{host}:{config.port}/mcp (streamable HTTP; "
-                         f"{backend.triples} triples, read-only; free SPARQL {'on' if allow_sparql else 'off'}); Ctrl-C to stop")
-            anyio.run(lambda: server.run_streamable_http_async(host=host, port=config.port, transport_security=security))
+        if sock is not None:
+            anyio.run(_serve_http, server, sock, backend, allow_sparql, announce)
         else:
             anyio.run(server.run_stdio_async)
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if sock is not None:
+            sock.close()
         backend.close()
+        signal.signal(signal.SIGTERM, old_term)
+
+
+async def _serve_http(server: Any, sock: Any, backend: McpBackend, allow_sparql: bool,
+                      announce: Callable[[str], None] | None) -> None:
+    """Streamable HTTP at /mcp on the bound socket, with the SDK's DNS-rebinding check."""
+    import uvicorn
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    host, port = sock.getsockname()[:2]
+    security = TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[f"{host}:{port}", f"localhost:{port}"],
+        allowed_origins=[f"http://{host}:{port}", f"http://localhost:{port}"])
+    app = server.streamable_http_app(transport_security=security, host=host)
+    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
+                                       server_header=False))
+    if announce:
+        announce(f"gerokg MCP server on http://{host}:{port}/mcp (streamable HTTP; {backend.triples} triples, "
+                 f"read-only; free SPARQL {'on' if allow_sparql else 'off'}); Ctrl-C to stop")
+    await uv.serve(sockets=[sock])
