@@ -136,12 +136,16 @@ def test_tools_are_listed_with_typed_schemas(client: McpClient) -> None:
     assert tools["term_card"].input_schema["required"] == ["term"]
     assert tools["search_terms"].input_schema["properties"]["limit"]["type"] == "integer"
     schema = tools["run_query"].input_schema
+    assert schema["required"] == ["name"] and "oneOf" not in schema
     assert schema["properties"]["name"]["enum"] == [q.name for q in list_queries()]
-    branches = {b["properties"]["name"]["const"]: b for b in schema["oneOf"]}
-    ref = branches["claims-citing-reference"]["properties"]["params"]["properties"]["ref"]
-    assert ref["type"] == "integer" and ref["default"] == 110 and "catalogue type: integer" in ref["description"]
-    term = branches["term-dossier"]["properties"]["params"]["properties"]["term"]
-    assert term["type"] == "string" and "catalogue type: term" in term["description"]
+    assert "claims-citing-reference (ref: integer = 110)" in schema["properties"]["name"]["description"]
+    params = schema["properties"]["params"]["properties"]
+    declared = {p.name: p for q in list_queries() for p in q.params}
+    assert set(params) == set(declared)
+    assert params["ref"]["type"] == "integer" and params["ref"]["default"] == 110
+    assert "catalogue type: integer" in params["ref"]["description"] and "claims-citing-reference" in params["ref"]["description"]
+    assert params["term"]["type"] == "string" and "catalogue type: term" in params["term"]["description"]
+    assert params["section"]["format"] == "iri"
 
 
 def test_term_card_of_rapamune(client: McpClient) -> None:
@@ -434,3 +438,21 @@ def test_http_port_in_use_is_a_usage_error() -> None:
                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
     assert res.returncode == 2 and res.stdout == ""
     assert f"cannot listen on 127.0.0.1:{port}" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_modelling_guide_is_a_resource_when_the_package_has_it(tmp_path: Any, monkeypatch: Any) -> None:
+    from types import SimpleNamespace
+
+    from gerokg import mcp_server
+
+    guide = tmp_path / "MODELLING.md"
+    guide.write_text("# Modelling guide\n\nA claim says what its sentence says, no more.\n", encoding="utf-8")
+    monkeypatch.setattr(mcp_server, "modelling_guide", lambda: guide)
+    server = mcp_server.build_server(SimpleNamespace(triples=1))  # type: ignore[arg-type]
+    uris = {str(r.uri) for r in asyncio.run(server.list_resources())}
+    assert "gerokg://modelling-guide" in uris
+    contents = list(asyncio.run(server.read_resource("gerokg://modelling-guide")))
+    assert contents[0].content == guide.read_text(encoding="utf-8")
+    monkeypatch.setattr(mcp_server, "modelling_guide", lambda: None)
+    server = mcp_server.build_server(SimpleNamespace(triples=1))  # type: ignore[arg-type]
+    assert "gerokg://modelling-guide" not in {str(r.uri) for r in asyncio.run(server.list_resources())}

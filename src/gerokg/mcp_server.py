@@ -411,37 +411,43 @@ def _check_text(name: str, value: Any, limit: int = 2000) -> str:
 
 
 def run_query_schema() -> dict[str, Any]:
-    """The input schema of ``run_query``: a query name from the catalogue, and that query's own
-    parameters with the catalogue's types, defaults and descriptions (one ``oneOf`` branch each)."""
+    """The input schema of ``run_query``: a query name from the catalogue, and the parameters with
+    the catalogue's types, defaults and descriptions, each saying which queries take it.
+
+    Plain properties, no ``oneOf`` at the top: assistants' tool-calling APIs refuse top-level
+    ``oneOf``/``anyOf``; the name's description says which parameters each query takes.
+    """
     from gerokg.query import list_queries
 
     queries = list_queries()
-    branches = []
+    props: dict[str, dict[str, Any]] = {}
+    takers: dict[str, list[str]] = {}
     for q in queries:
-        props = {}
         for p in q.params:
-            prop = dict(_JSON_TYPES[p.type])
-            prop["description"] = "; ".join(x for x in (f"catalogue type: {p.type}", p.description,
-                                                        _JSON_TYPES[p.type].get("description", "")) if x)
+            takers.setdefault(p.name, []).append(q.name)
+            if p.name in props:
+                continue
+            prop = {k: v for k, v in _JSON_TYPES[p.type].items() if k != "description"}
+            prop["description"] = "; ".join(x for x in (
+                f"catalogue type: {p.type}", p.description, _JSON_TYPES[p.type].get("description", "")) if x)
             if p.default is not None:
                 prop["default"] = p.default
             props[p.name] = prop
-        params: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
-        required = [p.name for p in q.params if p.required]
-        if required:
-            params["required"] = required
-        branches.append({"title": q.title, "description": q.question,
-                         "properties": {"name": {"const": q.name}, "params": params}, "required": ["name"]})
+    for name, prop in props.items():
+        prop["description"] += f" (taken by: {', '.join(takers[name])})"
+    lines = []
+    for q in queries:
+        params = ", ".join(f"{p.name}: {p.type}" + (f" = {p.default}" if p.default is not None else "") for p in q.params)
+        lines.append(f"{q.name}" + (f" ({params})" if params else "") + f": {q.question}")
     return {
         "type": "object",
         "properties": {
             "name": {"type": "string", "enum": [q.name for q in queries],
-                     "description": "the canned query's name (see the resource gerokg://queries)"},
-            "params": {"type": "object", "description": "the query's parameters by name; see the branch for the query",
-                       "additionalProperties": {"type": ["string", "integer", "number", "boolean"]}},
+                     "description": "the canned query (the resource gerokg://queries has the catalogue):\n" + "\n".join(lines)},
+            "params": {"type": "object", "properties": props, "additionalProperties": False,
+                       "description": "the query's parameters by name (omitted ones take their defaults)"},
         },
         "required": ["name"],
-        "oneOf": branches,
     }
 
 
