@@ -212,6 +212,12 @@ def test_run_query_typed_parameters(client: McpClient) -> None:
     assert kinds["claim_cards"] is False and "card" not in kinds["rows"][0]
     expected = gerokg.query("claims-by-kind")
     assert kinds["columns"] == expected.variables and len(kinds["rows"]) == len(expected.rows)
+    # a row that is a chain of claims: the cards of every claim the rows name come with it
+    chains = client.ok("run_query", {"name": "mechanism-chains", "params": {"start": "rapamycin"}})
+    named = {r[k] for r in chains["rows"] for k in ("claim1", "claim2", "claim3") if r[k]}
+    assert named and named == {c["curie"] for c in chains["claims"]}
+    for c in chains["claims"]:
+        assert_card(c)
     # CONSTRUCT: Turtle
     edges = client.ok("run_query", {"name": "construct-claim-edges"})
     from rdflib import Graph
@@ -346,6 +352,9 @@ def test_allow_sparql_uses_the_sandboxed_workers() -> None:
         assert out["rows"] == [{"l": "sirolimus"}] and out["inferences_included"] is False
         many = c.ok("sparql", {"query": "SELECT ?s WHERE { ?s ?p ?o }"})
         assert many["count"] == 3 and many["truncated"] is True  # the endpoint's row limit
+        quoted = c.ok("sparql", {"query": "SELECT ?c ?q WHERE { ?c a gks:Claim ; gks:quote ?q } ORDER BY ?c"})
+        assert [card["curie"] for card in quoted["claims"]] == [r["c"] for r in quoted["rows"]]
+        assert [card["quote"] for card in quoted["claims"]] == [r["q"] for r in quoted["rows"]]
         assert "SERVICE" in c.error("sparql", {"query": "SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }"})
         assert "read-only" in c.error("sparql", {"query": "INSERT DATA { <http://x> <http://y> <http://z> }"}).lower() \
             or "update" in c.error("sparql", {"query": "INSERT DATA { <http://x> <http://y> <http://z> }"}).lower()

@@ -283,6 +283,7 @@ class McpBackend:
                                 "card": self.card(r)} for r in rows]
             else:
                 out["rows"] = [{k: self._plain(v) for k, v in r.items()} for r in rows]
+                out["claims"] = self.claim_cards(_claims_named(rows))
         out["claim_cards"] = bool(q.card)
         out["inferences_included"] = self.inferred
         return out
@@ -377,7 +378,25 @@ class McpBackend:
             return {"form": "ASK", "boolean": result["boolean"], "inferences_included": self.inferred}
         variables, rows = self._rows(result)
         return {"form": form, "columns": variables, "rows": [{k: self._plain(v) for k, v in r.items()} for r in rows],
-                "count": len(rows), "truncated": truncated, "inferences_included": self.inferred}
+                "count": len(rows), "truncated": truncated, "claims": self.claim_cards(_claims_named(rows)),
+                "inferences_included": self.inferred}
+
+
+def _claims_named(rows: list[dict[str, Any]], limit: int = 1000) -> list[str]:
+    """The claims (IRIs) a result's cells name, in order of first mention: a claim's parts
+    (its quantities, ``C0200-q1``) stand for the claim."""
+    from gerokg.query import IRI
+
+    found: dict[str, None] = {}
+    for row in rows:
+        for v in row.values():
+            if isinstance(v, IRI) and v.startswith(CLAIM_NS):
+                m = _CLAIM_ID.match(v[len(CLAIM_NS):].split("-", 1)[0])
+                if m:
+                    found.setdefault(CLAIM_NS + m.group(1), None)
+                    if len(found) >= limit:
+                        return list(found)
+    return list(found)
 
 
 def card_dict(card: Any) -> dict[str, Any]:
