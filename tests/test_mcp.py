@@ -465,3 +465,28 @@ def test_modelling_guide_is_a_resource_when_the_package_has_it(tmp_path: Any, mo
     monkeypatch.setattr(mcp_server, "modelling_guide", lambda: None)
     server = mcp_server.build_server(SimpleNamespace(triples=1))  # type: ignore[arg-type]
     assert "gerokg://modelling-guide" not in {str(r.uri) for r in asyncio.run(server.list_resources())}
+
+
+@pytest.mark.java
+def test_inferred_gerosuppressant_dossier() -> None:
+    """With --inferred the dossier of the defined class gerosuppressant holds the claims about the
+    drugs the reasoner places under it, and every answer says the inferences are included."""
+    from gerokg.reason import java_version
+    from gerokg.store import open_store
+
+    if java_version() is None:
+        pytest.skip("no Java runtime: HermiT cannot run")
+    c = McpClient("--inferred")
+    try:
+        out = c.ok("term_dossier", {"term": "gerosuppressant"})
+        assert out["inferences_included"] is True and out["rows"] and "note" not in out
+        for row in out["rows"]:
+            assert_card(row["card"])
+        vias = {row["viaLabel"] for row in out["rows"]}
+        assert {"sirolimus", "everolimus"} <= vias
+        expected = gerokg.query("term-dossier", store=open_store(inferred=True), term="GEROKG:0000051")
+        assert expected.inferred is True
+        assert sorted({r["card"]["curie"] for r in out["rows"]}) == sorted({r["claim"].curie for r in expected.rows})
+        assert c.ok("term_card", {"term": "everolimus"})["inferences_included"] is True
+    finally:
+        c.close()
