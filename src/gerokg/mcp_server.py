@@ -191,17 +191,12 @@ class McpBackend:
     def claim_cards(self, claims: Iterable[str]) -> list[dict[str, Any]]:
         """The claim cards of claims named by IRI, in the given order, read by the claim card
         query (``queries/fragments/claim-card.rq``) in the worker pool."""
-        import pyoxigraph as ox
-
-        from gerokg.query import _card, _where_brace, serialize_term
+        from gerokg.query import claim_card_query
 
         iris = list(dict.fromkeys(claims))
         if not iris:
             return []
-        text = _card()[0]
-        values = " ".join(serialize_term(ox.NamedNode(i)) for i in iris)
-        at = _where_brace(text)
-        doc, _truncated, _form = self._run(text[:at] + f"\n  VALUES ?claim {{ {values} }}\n" + text[at:])
+        doc, _truncated, _form = self._run(claim_card_query(iris))
         _vars, rows = self._rows(doc)
         order = {iri: n for n, iri in enumerate(iris)}
         rows.sort(key=lambda r: order.get(str(r["claim"]), len(order)))
@@ -407,9 +402,12 @@ def card_dict(card: Any) -> dict[str, Any]:
 
 
 def _card_columns() -> tuple[str, ...]:
-    from gerokg.query import _card
+    """The claim card's columns (:data:`gerokg.query.CLAIM_CARD`, read with the catalogue)."""
+    import importlib
 
-    return tuple(_card()[1])
+    module = importlib.import_module("gerokg.query")  # the module, not gerokg.query(), the function
+    module.list_queries()
+    return tuple(module.CLAIM_CARD)
 
 
 def _param_type(q: Any, name: str) -> str:
