@@ -490,3 +490,18 @@ def test_inferred_gerosuppressant_dossier() -> None:
         assert c.ok("term_card", {"term": "everolimus"})["inferences_included"] is True
     finally:
         c.close()
+
+
+def test_a_store_in_use_is_a_usage_error(tmp_path: Any) -> None:
+    """--store keeps the store on disk and locks it: a second server on the same folder is refused."""
+    store = tmp_path / "store"
+    first = McpClient("--store", str(store))
+    try:
+        assert first.ok("get_claim", {"claim_id": "C0197"})["claim"]["id"] == "C0197"
+        res = subprocess.run([sys.executable, "-m", "gerokg", "-q", "mcp", "--store", str(store)],
+                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        assert res.returncode == 2 and res.stdout == ""
+        assert "store in use by another gerokg process" in res.stderr and "Traceback" not in res.stderr
+    finally:
+        first.close()
+    assert store.is_dir()  # kept for the next start

@@ -26,12 +26,14 @@ errors (``isError``) whose text names the parameter; nothing is a crash.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
 import re
 import shutil
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -118,6 +120,8 @@ class McpBackend:
         except BaseException:
             if self.lock is not None:
                 self.lock.release()
+            if getattr(self, "temporary", False):
+                shutil.rmtree(self.store_path, ignore_errors=True)
             raise
         self.store = _StoreHolder(ox.Store.read_only(str(self.store_path)))
         self.inferred = holds_inferences(self.store)
@@ -643,7 +647,9 @@ def run(config: Any, release: str | Path | None = None, extra: Iterable[str | Pa
 
         sock = bind_socket(EndpointConfig(host="127.0.0.1", port=config.port))
     try:
-        backend = McpBackend(config, release, extra, location, inferred, progress)
+        # on stdio, stdout carries the protocol only: whatever the start prints goes to stderr
+        with contextlib.redirect_stdout(sys.stderr):
+            backend = McpBackend(config, release, extra, location, inferred, progress)
     except BaseException:
         if sock is not None:
             sock.close()
