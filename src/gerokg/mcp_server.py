@@ -128,6 +128,7 @@ class McpBackend:
         self._site: Any = None
         self._graph: Any = None
         self._graph_lock = threading.Lock()
+        self._site_lock = threading.Lock()
         self.closed = False
 
     def close(self) -> None:
@@ -209,12 +210,13 @@ class McpBackend:
     # -- operations
     def site(self) -> Any:
         """The endpoint's search (:class:`gerokg.web.Site`) over this store."""
-        if self._site is None:
-            from gerokg.web import Site
+        with self._site_lock:
+            if self._site is None:
+                from gerokg.web import Site
 
-            self._site = Site(self.store.ox, self.pool.run, timeout=self.config.timeout,
-                              max_rows=self.config.max_rows, triples=self.triples)
-        return self._site
+                self._site = Site(self.store.ox, self.pool.run, timeout=self.config.timeout,
+                                  max_rows=self.config.max_rows, triples=self.triples)
+            return self._site
 
     def search_terms(self, text: str, limit: int = 20) -> dict[str, Any]:
         from gerokg.errors import TermResolutionError
