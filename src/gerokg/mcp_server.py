@@ -4,8 +4,9 @@ Built with the official MCP Python SDK (``mcp``, its :class:`~mcp.server.mcpserv
 over stdio by default or streamable HTTP on 127.0.0.1 (``--http --port N``).
 
 Tools (JSON schemas with typed, described parameters): ``search_terms``, ``term_card``,
-``term_dossier``, ``get_claim``, ``run_query`` (a canned query by name; its schema lists every
-query with its own parameters and their catalogue types), ``why_classified``, ``explain_chain``,
+``term_dossier``, ``get_claim``, ``run_query`` (a canned query by name; its schema gives every
+catalogue parameter with its catalogue type and default, and which queries take it),
+``why_classified``, ``explain_chain``,
 ``open_questions``, ``tensions``, and ``sparql`` only with ``--allow-sparql``. Every answer that
 speaks of claims carries their claim cards (id, subject, relation, object, polarity, kind, hedge,
 verbatim quote, references, section, context ...: the columns of
@@ -19,9 +20,11 @@ which tells an assistant to cite claim ids and keep the review's hedges.
 Read-only and bounded like ``gerokg serve``: the store is made by
 :func:`gerokg.server.prepare_store`, canned queries, claim cards and SPARQL run in the endpoint's
 sandboxed worker pool (:class:`gerokg.workers.QueryPool`: the parse check, no network, the
-timeout, the memory budget, the row limit); term cards, search and explanations read the store
-read-only, in bounded pattern look-ups, as the endpoint's term pages do. Bad arguments are tool
-errors (``isError``) whose text names the parameter; nothing is a crash.
+timeout, the memory budget, the row limit); term cards (:func:`gerokg.term`, which runs the
+term-dossier query in this process), search and ``why`` read the read-only store in this process,
+as the endpoint's term pages do, and ``explain`` follows the release's claims as ``gerokg
+explain`` does. Bad arguments are tool errors (``isError``) whose text names the parameter;
+nothing is a crash.
 """
 
 from __future__ import annotations
