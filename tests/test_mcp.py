@@ -400,6 +400,19 @@ def test_streamable_http_on_localhost() -> None:
 
         names, card = asyncio.run(asyncio.wait_for(drive(), 120))
         assert names == TOOLS and card["label"] == "sirolimus"
+        # DNS rebinding: a request naming another host or coming from a web page elsewhere is refused
+        import http.client
+        import urllib.parse
+
+        where = urllib.parse.urlsplit(url)
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ping"})
+        for headers, status in (({"Host": "attacker.example"}, 421),
+                                ({"Origin": "http://attacker.example"}, 403)):
+            conn = http.client.HTTPConnection(where.hostname, where.port, timeout=30)
+            conn.request("POST", where.path, body, {"Content-Type": "application/json",
+                                                    "Accept": "application/json, text/event-stream", **headers})
+            assert conn.getresponse().status == status, headers
+            conn.close()
     finally:
         proc.terminate()
         try:
