@@ -132,6 +132,7 @@ def test_tools_are_listed_with_typed_schemas(client: McpClient) -> None:
     assert set(tools) == TOOLS  # no sparql tool unless --allow-sparql
     for t in tools.values():
         assert t.description and t.input_schema["type"] == "object"
+        assert t.input_schema.get("additionalProperties") is False
         assert t.annotations is not None and t.annotations.read_only_hint is True
     assert tools["term_card"].input_schema["required"] == ["term"]
     assert tools["search_terms"].input_schema["properties"]["limit"]["type"] == "integer"
@@ -250,6 +251,8 @@ def test_unknown_tool_and_bad_arguments(client: McpClient) -> None:
     assert "Unknown tool: sparql" in client.error("sparql", {"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert "Unknown tool: drop_everything" in client.error("drop_everything", {})
     assert "term" in client.error("term_card", {})
+    msg = client.error("term_card", {"term": "sirolimus", "format": "xml"})
+    assert "format" in msg and "Extra inputs are not permitted" in msg
     assert "limit" in client.error("search_terms", {"text": "mTOR", "limit": 0})
     msg = client.error("term_card", {"term": "rapamicyn"})
     assert "parameter 'term'" in msg and "'rapamicyn'" in msg and "CHEBI:9168 (rapamycin)" in msg

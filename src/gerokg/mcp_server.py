@@ -474,6 +474,7 @@ def run_query_schema() -> dict[str, Any]:
                        "description": "the query's parameters by name (omitted ones take their defaults)"},
         },
         "required": ["name"],
+        "additionalProperties": False,
     }
 
 
@@ -583,8 +584,11 @@ def build_server(backend: McpBackend, allow_sparql: bool = False, debug: bool = 
     tools = []
     for fn in functions:
         tool = Tool.from_function(guarded(fn), name=fn.__name__, annotations=read_only, structured_output=True)
-        if fn is run_query:
-            tool.parameters = run_query_schema()
+        # an argument the tool does not take is an error naming it, not silently dropped
+        model = tool.fn_metadata.arg_model
+        model.model_config["extra"] = "forbid"
+        model.model_rebuild(force=True)
+        tool.parameters = run_query_schema() if fn is run_query else {**tool.parameters, "additionalProperties": False}
         tools.append(tool)
     server: Any = MCPServer("gerokg", title="gerokg knowledge graph", version=__version__,
                             instructions=INSTRUCTIONS, tools=tools,
