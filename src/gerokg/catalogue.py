@@ -9,13 +9,15 @@ itself can be loaded into a triple store and queried.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
 from gerokg.query import list_queries
 from gerokg.rdfio import new_graph, serialize_graph
 
-__all__ = ["QUERY_NS", "catalogue_graph", "catalogue_turtle"]
+__all__ = ["QUERY_NS", "catalogue_graph", "catalogue_items", "catalogue_turtle", "void_graph", "void_turtle"]
 
 QUERY_NS = Namespace("https://w3id.org/gerokg/query/")
 SCHEMA = Namespace("https://schema.org/")
@@ -58,3 +60,53 @@ def catalogue_graph() -> Graph:
 def catalogue_turtle() -> bytes:
     """The catalogue serialised as deterministic Turtle."""
     return serialize_graph(catalogue_graph(), "turtle")
+
+
+def catalogue_items() -> list[dict[str, Any]]:
+    """The catalogue as plain data (what ``/queries`` answers in JSON): name, title, question,
+    description, form, whether it returns claim cards, parameters with types and defaults."""
+    return [{
+        "name": q.name, "title": q.title, "question": q.question, "description": q.description,
+        "form": q.form, "level": q.level, "url": f"/queries/{q.name}", "card": "claim" if q.card else None,
+        "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description,
+                    "required": p.required} for p in q.params],
+    } for q in list_queries()]
+
+
+DATASET = URIRef("https://w3id.org/gerokg")
+
+
+def void_graph(triples: int) -> Graph:
+    """A VoID description of the graph being served: its size, URI space, vocabularies, example
+    resources, and its canned queries (the catalogue's ``sh:SPARQLExecutable`` nodes)."""
+    from gerokg import __version__
+    from gerokg.resources import prefixes
+
+    g = new_graph()
+    g.bind("void", str(VOID), override=True, replace=True)
+    g.bind("gkq", str(QUERY_NS))
+    g.add((DATASET, RDF.type, VOID.Dataset))
+    g.add((DATASET, DCTERMS.title, Literal("gerokg: geroconversion, mTOR, rapalogs, ageing and cancer prevention", lang="en")))
+    g.add((DATASET, DCTERMS.description, Literal(
+        "An OWL ontology aligned to ChEBI, GO, MONDO, HGNC, NCBITaxon and RO, and every claim of one review "
+        "article as RDF with its provenance (verbatim quote, cited reference numbers, epistemic status).", lang="en")))
+    g.add((DATASET, DCTERMS.hasVersion, Literal(__version__)))
+    g.add((DATASET, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    g.add((DATASET, VOID.uriSpace, Literal("https://w3id.org/gerokg/")))
+    g.add((DATASET, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
+    known = prefixes()
+    for prefix in ("CHEBI", "GO", "MONDO", "HGNC", "NCBITaxon", "RO", "ECO", "IAO", "gks"):
+        if prefix in known:
+            g.add((DATASET, VOID.vocabulary, URIRef(known[prefix])))
+    for example in ("http://purl.obolibrary.org/obo/CHEBI_9168", "https://w3id.org/gerokg/GEROKG_0000051"):
+        g.add((DATASET, VOID.exampleResource, URIRef(example)))
+    for q in list_queries():
+        g.add((QUERY_NS[q.name], SCHEMA.target, DATASET))
+        g.add((QUERY_NS[q.name], RDF.type, SH.SPARQLExecutable))
+        g.add((QUERY_NS[q.name], RDFS.label, Literal(q.title)))
+    return g
+
+
+def void_turtle(triples: int) -> bytes:
+    """:func:`void_graph` serialised as deterministic Turtle."""
+    return serialize_graph(void_graph(triples), "turtle")

@@ -610,6 +610,53 @@ def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: 
                announce=lambda m: click.echo(m, err=True), progress=_progress(ctx))
 
 
+@main.command("mcp")
+@click.option("--http", "use_http", is_flag=True, help="Serve streamable HTTP on 127.0.0.1 instead of stdio.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port for --http (on 127.0.0.1).")
+@click.option("--allow-sparql", is_flag=True,
+              help="Also offer a 'sparql' tool for free read-only SPARQL (run in the same sandboxed workers).")
+@click.option("--release", type=click.Path(exists=True, dir_okay=False), help="A release file to serve (default: the package's sources).")
+@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help="More RDF files to serve beside the release (ChEBI, GO, ...).")
+@click.option("--store", "location", type=click.Path(file_okay=False), help="A persistent store folder: loaded once, reused on restart.")
+@click.option("--inferred/--no-inferred", default=False, show_default=True,
+              help="Include the reasoner's conclusions (needs Java).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
+@click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1, 10_000_000), help="Rows (or triples) per answer.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
+@click.option("--max-query-memory", default=1024, show_default=True, type=click.IntRange(0, 1 << 20),
+              help="MB of memory one query may use in its worker (0: no cap).")
+@click.option("--max-query-length", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000),
+              help="Characters a query may have.")
+@click.option("--max-query-depth", default=64, show_default=True, type=click.IntRange(1, 1000),
+              help="Levels of nested groups, sub-queries, expressions and paths a query may have.")
+@click.pass_context
+@_handle_errors
+def mcp_cmd(ctx: click.Context, use_http: bool, port: int, allow_sparql: bool, release: str | None,
+            extra: tuple[str, ...], location: str | None, inferred: bool, timeout: float, max_rows: int, workers: int,
+            max_query_memory: int, max_query_length: int, max_query_depth: int) -> None:
+    """Serve the graph to AI assistants over the Model Context Protocol (stdio by default).
+
+    Tools: search_terms, term_card, term_dossier, get_claim, run_query, why_classified,
+    explain_chain, open_questions, tensions (and sparql with --allow-sparql); every answer
+    carries claim ids, quotes, references and epistemic status. Read-only, with the endpoint's
+    sandboxed query workers and limits. Register "gerokg mcp" as a stdio server in your MCP client.
+
+    \b
+    Example:
+      gerokg mcp
+      gerokg mcp --http --port 8765 --allow-sparql
+    """
+    from gerokg.mcp_server import run
+    from gerokg.server import EndpointConfig
+
+    cfg = EndpointConfig(port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+                         max_query_memory_mb=max_query_memory, max_query_length=max_query_length,
+                         max_query_depth=max_query_depth)
+    progress = _progress(ctx)
+    run(cfg, release=release, extra=extra, location=location, inferred=inferred, allow_sparql=allow_sparql,
+        http=use_http, debug=bool(ctx.find_root().params.get("debug")), progress=progress, announce=lambda m: click.echo(m, err=True))
+
+
 @main.command()
 @click.option("--endpoint", required=True, help="The Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).")
 @click.option("--graph", help="Named graph IRI to write (default: the default graph).")

@@ -53,6 +53,7 @@ __all__ = [
     "QueryResult",
     "bind_params",
     "bind_query_text",
+    "claim_card_query",
     "default_store",
     "list_queries",
     "load_query",
@@ -257,6 +258,19 @@ def _card() -> tuple[str, list[str], str, dict[str, str]]:
 
 #: the columns of the claim card, in order
 CLAIM_CARD: tuple[str, ...] = ()
+
+
+def claim_card_query(claims: list[str]) -> str:
+    """The claim card query for the given claims (IRIs): the card fragment with the claims bound
+    in an inline VALUES block, one row per claim (more when a claim has several organisms,
+    populations or comparators).
+
+    :raises ParameterError: an IRI that is not a valid absolute IRI
+    """
+    text = _card()[0]
+    values = " ".join(serialize_term(_iri("claim", c)) for c in claims)
+    at = _where_brace(text)
+    return text[:at] + f"\n  VALUES ?claim {{ {values} }}\n" + text[at:]
 
 
 def _with_claim_card(path: Path, text: str) -> tuple[str, int]:

@@ -314,17 +314,11 @@ class Endpoint:
         return await self._answer(text, negotiate(accept, explicit, False), negotiate(accept, explicit, True))
 
     async def catalogue_json(self, request: Any) -> Any:
-        from gerokg.query import list_queries
-
-        items = [{
-            "name": q.name, "title": q.title, "question": q.question, "description": q.description,
-            "form": q.form, "level": q.level, "url": f"/queries/{q.name}",
-            "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
-                       for p in q.params],
-        } for q in list_queries()]
         from starlette.responses import Response
 
-        return Response(json.dumps(items, indent=1).encode(), 200, headers=_cors(), media_type="application/json")
+        from gerokg.catalogue import catalogue_items
+
+        return Response(json.dumps(catalogue_items(), indent=1).encode(), 200, headers=_cors(), media_type="application/json")
 
     async def catalogue_turtle(self, request: Any) -> Any:
         from starlette.responses import Response
