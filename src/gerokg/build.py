@@ -29,7 +29,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
 from gerokg import __version__
-from gerokg.claims import GKS, ClaimSet, TermIndex, compile_claims, load_claims, verify_against_review
+from gerokg.claims import GKS, ClaimSet, TermIndex, bridge_axioms, compile_claims, load_claims, verify_against_review
 from gerokg.errors import BuildError, CurationError
 from gerokg.imports import load_sources, module_iri
 from gerokg.rdfio import atomic_write, new_graph, parse_rdf_file, serialize_graph
@@ -38,6 +38,7 @@ from gerokg.review import ReviewText, normalise
 
 __all__ = [
     "ARTIFACTS",
+    "BRIDGE_IRI",
     "ONTOLOGY_IRI",
     "BuildResult",
     "SourceData",
@@ -47,6 +48,8 @@ __all__ = [
 ]
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/gerokg/gerokg.owl")
+#: the one module that holds axioms about imported classes, each annotated with its claims
+BRIDGE_IRI = URIRef("https://w3id.org/gerokg/gerokg-bridge.owl")
 VERSION_IRI = URIRef(f"https://w3id.org/gerokg/releases/{__version__}/gerokg.owl")
 IAO_DEFINITION = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
 IAO_DEFINITION_SOURCE = URIRef("http://purl.obolibrary.org/obo/IAO_0000119")
@@ -56,6 +59,7 @@ QUOTE = URIRef(GKS + "quote")
 #: every file a build writes, relative to the output folder
 ARTIFACTS = (
     "gerokg.owl",
+    "gerokg-bridge.owl",
     "catalog-v001.xml",
     "gerokg-full.owl",
     "gerokg-full.ttl",
@@ -149,17 +153,35 @@ def _fold_definition_sources(edit: Graph) -> Graph:
 def build_graphs(data: SourceData) -> dict[str, Graph]:
     """Assemble the release graphs.
 
-    :returns: ``ontology`` (gerokg.owl), ``claims`` (gerokg-claims.ttl) and ``full`` (merged)
+    :returns: ``ontology`` (gerokg.owl, the base: nothing asserted on imported classes),
+        ``bridge`` (gerokg-bridge.owl: the axioms about imported classes that claims state),
+        ``claims`` (gerokg-claims.ttl) and ``full`` (merged)
     """
     onto = _fold_definition_sources(data.edit)
     onto.add((ONTOLOGY_IRI, OWL.versionIRI, VERSION_IRI))
     onto.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(__version__)))
+    onto.add((ONTOLOGY_IRI, OWL.imports, BRIDGE_IRI))
     claims_graph, axioms = compile_claims(data.claims)
     for t in axioms:
         onto.add(t)
+    bridge = new_graph()
+    bridge.add((BRIDGE_IRI, RDF.type, OWL.Ontology))
+    bridge.add((BRIDGE_IRI, URIRef("http://purl.org/dc/terms/title"), Literal("gerokg bridge module")))
+    bridge.add((BRIDGE_IRI, URIRef("http://purl.org/dc/terms/description"), Literal(
+        "The axioms gerokg asserts about imported (ChEBI, HGNC, GO, MONDO) classes. Each one is stated by a "
+        "claim of the source review (gks:supported_by on the axiom); the base ontology gerokg.owl asserts "
+        "nothing on imported classes. See ontology/MODELLING.md.")))
+    bridge.add((BRIDGE_IRI, OWL.versionIRI, URIRef(str(VERSION_IRI).replace("gerokg.owl", "gerokg-bridge.owl"))))
+    for name in sorted(data.modules):
+        bridge.add((BRIDGE_IRI, OWL.imports, module_iri(name)))
+    for t in bridge_axioms(data.claims):
+        bridge.add(t)
     full = new_graph()
     for t in onto:
         if t[1] != OWL.imports:
+            full.add(t)
+    for t in bridge:
+        if t[0] != BRIDGE_IRI:
             full.add(t)
     for module in data.modules.values():
         for t in module:
@@ -167,7 +189,7 @@ def build_graphs(data: SourceData) -> dict[str, Graph]:
                 full.add(t)
     for t in claims_graph:
         full.add(t)
-    return {"ontology": onto, "claims": claims_graph, "full": full}
+    return {"ontology": onto, "bridge": bridge, "claims": claims_graph, "full": full}
 
 
 JOURNAL = ".gerokg-swap"
@@ -242,6 +264,7 @@ def build_release(
     outputs: dict[str, bytes] = {}
     step("serialising gerokg.owl")
     outputs["gerokg.owl"] = serialize_graph(graphs["ontology"], "xml")
+    outputs["gerokg-bridge.owl"] = serialize_graph(graphs["bridge"], "xml")
     outputs["catalog-v001.xml"] = (ontology_dir() / "catalog-v001.xml").read_bytes()
     for name, blob in data.module_bytes.items():
         outputs[f"imports/{name}_import.owl"] = blob
