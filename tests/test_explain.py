@@ -41,9 +41,11 @@ def test_sirolimus_prevents_oncogenesis_directly_and_through_mtor(full_graph) ->
     chains = explain("CHEBI:9168", "GEROKG:0000006", graph=full_graph)
     assert chains[0].length == 1
     assert all(c.effect == -1 for c in chains if c.length == 1)
-    via_mtor = next(c for c in chains if c.length == 2 and c.steps[0].target_label == "TOR signaling")
+    # sirolimus inhibits mTORC1 (C0193); TORC1 signaling is a TOR signaling, which tumorigenesis needs
+    via_mtor = next(c for c in chains if c.length == 2 and c.steps[0].target_label == "TORC1 signaling")
     assert via_mtor.effect_text == "decreases"
-    assert "almost obligatory for tumorigenesis" in via_mtor.steps[1].quote
+    assert via_mtor.claims == ["https://w3id.org/gerokg/claim/C0193", "https://w3id.org/gerokg/claim/C0263"]
+    assert "almost obligatory for tumorigenesis" in via_mtor.steps[2].quote
     # a step inherited from a class: sirolimus is a rapalog, and rapalogs prevent cancer
     inherited = next(c for c in chains if c.steps[0].via == "is a" and c.steps[0].target_label == "rapalog")
     assert inherited.length == 1
@@ -52,6 +54,28 @@ def test_sirolimus_prevents_oncogenesis_directly_and_through_mtor(full_graph) ->
 def test_open_questions_and_negations_are_not_steps(full_graph) -> None:
     for c in explain("GEROKG:0000054", "GEROKG:0000006", graph=full_graph):
         assert all(s.kind != "open_question" for s in c.steps)
+
+
+NON_ASSERTIVE = {"hypothesis", "open_question", "refuted_expectation", "rhetorical_question", "methodological_statement"}
+
+
+def test_no_chain_says_sirolimus_increases_cancer(full_graph) -> None:
+    """'It was expected that rapamycin would increase the risk ... to develop cancer' (C0157) is an
+    expectation the review refutes in the next sentence; it is never a causal route."""
+    chains = explain("CHEBI:9168", "MONDO:0004992", graph=full_graph)
+    assert chains and all(c.effect_text == "decreases" for c in chains)
+    steps = [s for c in chains for s in c.steps]
+    assert all(s.kind not in NON_ASSERTIVE for s in steps)
+    assert "https://w3id.org/gerokg/claim/C0157" not in {s.claim for s in steps}
+    # rapalogs 'were expected to increase the incidence of cancer' (C0041): not a step either
+    assert all("https://w3id.org/gerokg/claim/C0041" not in c.claims
+               for c in explain("GEROKG:0000054", "MONDO:0004992", graph=full_graph))
+
+
+def test_hypotheses_are_not_steps(full_graph) -> None:
+    # 'p53 may exert anti-aging effects' (C0125) is a hypothesis
+    chains = explain("HGNC:11998", "GEROKG:0000007", graph=full_graph)
+    assert all("https://w3id.org/gerokg/claim/C0125" not in c.claims for c in chains)
 
 
 def test_unknown_and_unconnected_terms(full_graph) -> None:
@@ -70,7 +94,11 @@ def test_cycles_terminate(full_graph) -> None:
 
 def test_networkx_export() -> None:
     g = to_networkx()
-    assert g.number_of_edges() == 289
+    # 290 claims, 38 of which do not assert their relation (hypotheses, questions, refuted
+    # expectations, methodological statements, the statistically insignificant C0169)
+    assert g.number_of_edges() == 252
+    assert to_networkx(include_non_assertive=True).number_of_edges() == 290
+    assert all(d["kind"] not in NON_ASSERTIVE for _s, _o, d in g.edges(data=True))
     data = g.get_edge_data("http://purl.obolibrary.org/obo/CHEBI_61049", "http://purl.obolibrary.org/obo/GO_0031929")
     edge = data["gkc:C0155"]
     assert edge["polarity"] == "negated" and edge["kind"] == "negative_statement" and edge["sign"] == -1

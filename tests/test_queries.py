@@ -53,7 +53,8 @@ def test_drugs_by_role(store) -> None:
     r = run_query("drugs-by-role", store)
     assert sorted(labels(r, "drugLabel")) == ["azathioprine", "cyclosporin A", "everolimus", "sirolimus", "tacrolimus (anhydrous)"]
     r = run_query("drugs-by-role", store, {"role": "CHEBI:68481"})
-    assert sorted(labels(r, "drugLabel")) == ["everolimus", "ridaforolimus", "sirolimus"]
+    # the review says all four inhibit MTOR (C0029-C0032): ChEBI's role, asserted in the bridge module
+    assert sorted(labels(r, "drugLabel")) == ["Temsirolimus", "everolimus", "ridaforolimus", "sirolimus"]
     r = run_query("drugs-by-role", store, {"role": "http://purl.obolibrary.org/obo/CHEBI_176497"})
     assert "metformin" in labels(r, "drugLabel")
 
@@ -72,7 +73,8 @@ def test_quantitative_findings(store) -> None:
     assert fold["comparatorLabel"] == "calcineurin inhibitor-based regimen"
     assert fold["references"] == "110"
     mice = run_query("quantitative-findings", store, {"organism": "NCBITaxon:10090"})
-    assert sorted(mice.column("quantityText")) == ["1 week after", "10-fold", "by 90%", "by more than 30%"]
+    # '1 week after' is the timing of the treatment, not a measured quantity (MODELLING.md, section 8)
+    assert sorted(mice.column("quantityText")) == ["10-fold", "by 90%", "by more than 30%"]
     lifespan = next(row for row in mice if row["quantityText"] == "by more than 30%")
     assert lifespan["qualifier"] == "more than" and lifespan["populationLabel"] == "p53-deficient mouse"
     assert lifespan["value"] == 30 and lifespan["references"] == "118"
@@ -108,7 +110,9 @@ def test_tensions_and_open_questions(store) -> None:
     assert ("gkc:C0232", "gkc:C0233") in pairs  # immunosuppressive versus immunostimulatory
     assert ("gkc:C0157", "gkc:C0158") in pairs  # expected to raise cancer, observed to limit it
     q = run_query("open-questions", store)
-    assert len(set(curies(q, "question"))) == 14
+    # 11: 'Do such drugs exist?' and the section heading are rhetorical questions, 'And what are
+    # their targets?' a skipped sentence (MODELLING.md, section 7)
+    assert len(set(curies(q, "question"))) == 11
     placebo = [row for row in q if row["comparatorLabel"] == "placebo or no treatment"]
     assert {row["question"].curie for row in placebo} == {"gkc:C0285"}
 
@@ -129,7 +133,7 @@ def test_alignment_and_external_terms(store) -> None:
     assert ("GEROKG:0000101", "NCBITaxon:10090", "NCBITaxon") in rows
     ext = run_query("external-terms-used", store)
     top = next(row for row in ext if row["source"] == "CHEBI")
-    assert (top["label"], top["claims"]) == ("sirolimus", 61)
+    assert (top["label"], top["claims"]) == ("sirolimus", 63)  # + its roles gerosuppressant and cancer-preventive agent
 
 
 def test_regulatory_events_negations_and_hedges(store) -> None:
@@ -143,10 +147,11 @@ def test_regulatory_events_negations_and_hedges(store) -> None:
 
 def test_overview_queries(store) -> None:
     kinds = run_query("claims-by-kind", store)
-    assert sum(kinds.column("claims")) == 289
+    assert sum(kinds.column("claims")) == 290  # 289 - 2 retired (C0071, C0171) + 3 role claims (C0290-C0292)
+    assert {"refuted expectation claim", "rhetorical question claim", "methodological statement claim"} <= set(kinds.column("kind"))
     sections = run_query("review-sections", store)
     assert sections.column("order") == list(range(13))
-    assert sum(sections.column("claims")) == 289
+    assert sum(sections.column("claims")) == 290
     fig = run_query("claims-in-section", store)
     assert len(fig) == 18
 
