@@ -176,6 +176,14 @@ def build_graphs(data: SourceData) -> dict[str, Graph]:
         bridge.add((BRIDGE_IRI, OWL.imports, module_iri(name)))
     for t in bridge_axioms(data.claims):
         bridge.add(t)
+    # declare what the bridge uses from gerokg.owl (native classes, annotation properties), so that
+    # the module is OWL 2 DL on its own import closure too
+    used = {x for t in bridge for x in (t[1], t[2]) if isinstance(x, URIRef)}
+    declared = (OWL.Class, OWL.AnnotationProperty, OWL.ObjectProperty, OWL.NamedIndividual)
+    for iri in sorted(used):
+        for kind in onto.objects(iri, RDF.type):
+            if kind in declared:
+                bridge.add((iri, RDF.type, kind))
     full = new_graph()
     for t in onto:
         if t[1] != OWL.imports:
