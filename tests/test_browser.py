@@ -169,7 +169,7 @@ def test_search_everolimus_and_see_why_it_is_classified(site: str, browser: Any)
              for li in browser.find_elements(By.CSS_SELECTOR, "ul.classified > li")}
     assert "material entity" in items
     assert not {"gerosuppressant", "mTORC1 inhibitor", "cancer-preventive agent"} & set(items)
-    assert "the domain of" in items["material entity"].text
+    assert "the relation's domain" in items["material entity"].text
     # the claim list on the page gives quotes and reference numbers
     claims = browser.find_elements(By.CSS_SELECTOR, "article.claim")
     assert len(claims) == 12

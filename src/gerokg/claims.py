@@ -316,7 +316,7 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
         if claim.id in retired:
             problems.append(f"{name}:{claim.line}: claim id {claim.id} is retired and must not be reused")
         key = (claim.subject, claim.predicate, claim.object, claim.polarity, claim.quote_text,
-               claim.population, claim.comparator, claim.organism)
+               claim.population, claim.comparator, claim.organism, tuple(sorted(claim.context.items())))
         if key in statements:
             problems.append(f"{name}:{claim.line}: claim {claim.id} repeats claim {statements[key]} "
                             "(same subject, predicate, object, context and quote)")

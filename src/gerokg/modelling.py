@@ -361,7 +361,7 @@ def check_definition_genus(graph: Graph) -> list[Any]:
         body = re.sub(r"^(a|an|any|the)\s+", "", text.strip(), flags=re.I).lower()
         genus = re.split(r"\s(?:that|which|whose|who|in which|by which|where|when)\s|[,;(]", body, maxsplit=1)[0]
         genus = re.sub(r"\bthe\s+", "", genus)
-        if not any(_mentions(genus, n) for n in names):
+        if not any(_mentions(genus, n) or body.startswith(n.lower()) for n in names):
             wanted = " or ".join(repr(str(graph.value(p, RDFS.label) or compact_iri(str(p)))) for p in parents)
             findings.append(_finding("definition_genus", s, IAO_DEFINITION,
                                      f"the definition should open with its parent: 'A {wanted[1:-1] if len(parents) == 1 else wanted} ...'"
