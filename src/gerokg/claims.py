@@ -431,9 +431,9 @@ def _load_claim(item: Any, name: str, terms: TermIndex, sections: dict[str, Sect
     context: dict[str, URIRef] = {}
     for key in CONTEXT_FIELDS:
         if item.get(key) is not None:
-            value = _term(item[key], at(key), key, terms, problems)
-            if value is not None:
-                context[key] = value
+            ctx = _term(item[key], at(key), key, terms, problems)
+            if ctx is not None:
+                context[key] = ctx
     agent_status = None
     status = item.get("agent_status")
     if status is not None:

@@ -112,8 +112,8 @@ def load_relation_constraints(path: str | Path | None = None) -> dict[URIRef, tu
     return {_curie_iri(k): (set(v["domain"]), set(v["range"])) for k, v in raw.items()}
 
 
-def _named_parents(graph: Graph) -> dict[URIRef, set[URIRef]]:
-    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+def _named_parents(graph: Graph) -> dict[Any, set[Any]]:
+    parents: dict[Any, set[Any]] = defaultdict(set)
     for s, o in graph.subject_objects(RDFS.subClassOf):
         if isinstance(s, URIRef) and isinstance(o, URIRef):
             parents[s].add(o)
@@ -172,7 +172,7 @@ def check_domain_range(graph: Graph, constraints: dict[URIRef, tuple[set[str], s
     cats = categories(graph)
     findings = []
 
-    def test(entity: Any, s: Any, p: Any, o: Any) -> None:
+    def test(entity: Any, s: Any, p: Any, o: Any) -> None:  # noqa: ANN401
         if p not in constraints:
             findings.append(_finding("domain_range", entity, p, "relation has no domain/range entry in "
                                      "relation-constraints.yaml"))
@@ -186,15 +186,16 @@ def check_domain_range(graph: Graph, constraints: dict[URIRef, tuple[set[str], s
             findings.append(_finding("domain_range", entity, p, f"object {compact_iri(str(o))} is a {co}; "
                                      f"the relation's range is {'/'.join(sorted(rng))}"))
 
-    for claim in sorted(graph.subjects(RDF.type, URIRef(GKS + "Claim"))):
+    for claim in sorted(graph.subjects(RDF.type, URIRef(GKS + "Claim")), key=str):
         s, p, o = (graph.value(claim, URIRef(GKS + x)) for x in ("subject", "predicate", "object"))
         if s is not None and p is not None and o is not None:
             test(claim, s, p, o)
-    for c, target in sorted((c, t) for prop in (RDFS.subClassOf, OWL.equivalentClass)
-                            for c, t in graph.subject_objects(prop)):
+    axioms: list[tuple[Any, Any]] = [(c, t) for prop in (RDFS.subClassOf, OWL.equivalentClass)
+                                     for c, t in graph.subject_objects(prop)]
+    for c, target in sorted(axioms, key=lambda ct: (str(ct[0]), str(ct[1]))):
         if not isinstance(c, URIRef) or not isinstance(target, BNode):
             continue
-        restrictions = [target]
+        restrictions: list[Any] = [target]
         members = graph.value(target, OWL.intersectionOf)
         if members is not None:
             restrictions = list(graph.items(members))
@@ -216,7 +217,7 @@ def check_imported_axioms(base: Graph, bridge: Graph, imported: Iterable[URIRef]
     """Axioms (or any assertion) on imported classes in the base ontology; unsupported ones in the bridge."""
     imported = {i for i in imported if not _is_native(i)}
     findings = []
-    for s, p, o in sorted(base):
+    for s, p, o in sorted(base, key=lambda t: tuple(str(x) for x in t)):
         if s in imported:
             findings.append(_finding("imported_class_axiom", s, p, f"asserted in the base ontology on an "
                                      f"imported class: {compact_iri(str(o)) if isinstance(o, URIRef) else str(o)[:60]} "
@@ -226,7 +227,7 @@ def check_imported_axioms(base: Graph, bridge: Graph, imported: Iterable[URIRef]
         if (ax, SUPPORTED_BY, None) in bridge or (ax, QUOTE, None) in bridge:
             annotated.add((bridge.value(ax, OWL.annotatedSource), bridge.value(ax, OWL.annotatedProperty),
                            bridge.value(ax, OWL.annotatedTarget)))
-    for s, p, o in sorted(bridge):
+    for s, p, o in sorted(bridge, key=lambda t: tuple(str(x) for x in t)):
         if s in imported and (p in LOGICAL or p == EXACT or str(p).startswith(
                 "http://www.geneontology.org/formats/oboInOwl#has")) and (s, p, o) not in annotated:
             findings.append(_finding("imported_class_axiom", s, p, "bridge axiom without the claim or quote "
@@ -259,7 +260,7 @@ def check_native_duplicates(graph: Graph, snapshot_names: dict[str, set[str]] | 
     for name, curies in (snapshot_names or {}).items():
         names[name].update(curies)
     findings = []
-    for s in sorted(set(graph.subjects(RDF.type, OWL.Class))):
+    for s in sorted(set(graph.subjects(RDF.type, OWL.Class)), key=str):
         if not str(s).startswith(NATIVE) or not _live(graph, s):
             continue
         for prop in (RDFS.label, EXACT):
@@ -288,7 +289,7 @@ def snapshot_names(refdata: str | Path) -> dict[str, set[str]]:
     return out
 
 
-def _native_definitions(graph: Graph) -> dict[URIRef, str]:
+def _native_definitions(graph: Graph) -> dict[Any, str]:
     return {s: str(o) for s, o in graph.subject_objects(IAO_DEFINITION)
             if str(s).startswith(NATIVE) and (s, RDF.type, OWL.Class) in graph and _live(graph, s)}
 
@@ -301,7 +302,7 @@ def check_circular_definitions(graph: Graph) -> list[Any]:
     """Definitions that use their own term, or that define two or more terms by each other."""
     defs = _native_definitions(graph)
     names = {s: [str(o) for p in (RDFS.label, EXACT) for o in graph.objects(s, p)] for s in defs}
-    uses: dict[URIRef, set[URIRef]] = defaultdict(set)
+    uses: dict[Any, set[Any]] = defaultdict(set)
     findings = []
     for s, text in sorted(defs.items()):
         for other, other_names in names.items():
@@ -312,13 +313,13 @@ def check_circular_definitions(graph: Graph) -> list[Any]:
                 else:
                     uses[s].add(other)
     # cycles between terms: strongly connected components of the "definition names" graph
-    index: dict[URIRef, int] = {}
-    low: dict[URIRef, int] = {}
-    stack: list[URIRef] = []
-    on: set[URIRef] = set()
-    comps: list[list[URIRef]] = []
+    index: dict[Any, int] = {}
+    low: dict[Any, int] = {}
+    stack: list[Any] = []
+    on: set[Any] = set()
+    comps: list[list[Any]] = []
 
-    def strong(v: URIRef) -> None:  # Tarjan, iterative enough for a few hundred terms
+    def strong(v: Any) -> None:  # noqa: ANN401  # Tarjan, iterative enough for a few hundred terms
         index[v] = low[v] = len(index)
         stack.append(v)
         on.add(v)
@@ -369,7 +370,7 @@ def check_definition_genus(graph: Graph) -> list[Any]:
     return findings
 
 
-def _non_assertive(graph: Graph) -> set[URIRef]:
+def _non_assertive(graph: Graph) -> set[Any]:
     """Claims whose kind does not assert its relation, or whose result was not significant."""
     kinds = {k for k in graph.subjects(URIRef(GKS + "asserts_relation"), None)
              if str(graph.value(k, URIRef(GKS + "asserts_relation"))).lower() == "false"}
@@ -446,8 +447,8 @@ def justified_inferences(path: str | Path | None = None) -> dict[tuple[str, str]
     return out
 
 
-def _asserted_closure(graph: Graph, start: URIRef) -> set[URIRef]:
-    seen: set[URIRef] = set()
+def _asserted_closure(graph: Graph, start: Any) -> set[Any]:
+    seen: set[Any] = set()
     todo = [o for o in graph.objects(start, RDFS.subClassOf) if isinstance(o, URIRef)]
     while todo:
         c = todo.pop()
@@ -468,7 +469,7 @@ def check_inferences_beyond_review(graph: Graph, reasoning: Any,
     the others as ERROR.
     """
     justified = justified_inferences() if justified is None else justified
-    stated: dict[URIRef, set[URIRef]] = defaultdict(set)
+    stated: dict[Any, set[Any]] = defaultdict(set)
     for claim in graph.subjects(RDF.type, URIRef(GKS + "Claim")):
         if graph.value(claim, URIRef(GKS + "predicate")) == RDFS.subClassOf and claim not in _non_assertive(graph):
             s, o = graph.value(claim, URIRef(GKS + "subject")), graph.value(claim, URIRef(GKS + "object"))
