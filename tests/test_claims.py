@@ -237,3 +237,20 @@ def test_population_and_organism_agree(sources, full_graph) -> None:
     wrong = [c.id for c in sources.claims.claims
              if c.population is not None and taxon(c.population) is not None and c.organism != taxon(c.population)]
     assert wrong == []
+
+
+def test_claim_kinds_agree_with_the_ontology(sources) -> None:
+    """The loader's kinds are the ontology's closed list (gks:ClaimKind owl:oneOf), and the kinds
+    that do not assert their relation are those marked gks:asserts_relation false."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import OWL
+
+    from gerokg.claims import GKS, KINDS, NON_ASSERTIVE_KINDS
+
+    g = sources.edit
+    one_of = g.value(g.value(URIRef(GKS + "ClaimKind"), OWL.equivalentClass), OWL.oneOf)
+    listed = [str(k)[len(GKS):] for k in g.items(one_of)]
+    assert sorted(listed) == sorted(KINDS)
+    false = {str(k)[len(GKS):] for k in g.subjects(URIRef(GKS + "asserts_relation"), Literal(False))}
+    assert false == set(NON_ASSERTIVE_KINDS)
+    assert {str(k)[len(GKS):] for k in g.subjects(URIRef(GKS + "asserts_relation"), Literal(True))} == set(KINDS) - false
