@@ -402,7 +402,7 @@ def why(term: str, superclass: str, store: Any = None) -> Justification | None:
         exists (the pair may still be entailed in ways this search does not follow)
     :raises NotInStoreError: a term is not in the store
 
-    >>> j = why("CHEBI:68478", "GEROKG:0000051")   # everolimus, gerosuppressant
+    >>> j = why("CHEBI:68478", "GEROKG:0000054")   # everolimus, rapalog
     >>> "C0002" in " ".join(j.claims)
     True
     """
