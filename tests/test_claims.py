@@ -254,3 +254,7 @@ def test_claim_kinds_agree_with_the_ontology(sources) -> None:
     false = {str(k)[len(GKS):] for k in g.subjects(URIRef(GKS + "asserts_relation"), Literal(False))}
     assert false == set(NON_ASSERTIVE_KINDS)
     assert {str(k)[len(GKS):] for k in g.subjects(URIRef(GKS + "asserts_relation"), Literal(True))} == set(KINDS) - false
+    from rdflib.namespace import RDF
+
+    typed = {str(k)[len(GKS):] for k in g.subjects(RDF.type, URIRef(GKS + "NonAssertiveClaimKind"))}
+    assert typed == set(NON_ASSERTIVE_KINDS)  # the same, as a class, for SPARQL

@@ -12,9 +12,10 @@ verbatim quote); each node is linked to its term.
 
 What is drawn, and why:
 
-- **Open questions are left out**: they ask whether the relation holds and assert nothing
-  (:mod:`gerokg.explain` skips them for the same reason). Hypotheses, interpretations and every
-  other kind are drawn; a hypothesis says so in its edge label ("... (hypothesis)").
+- **Open and rhetorical questions, refuted expectations and methodological statements are left
+  out**: they do not assert their relation (ontology/MODELLING.md, section 7; :mod:`gerokg.explain`
+  skips them for the same reason). Hypotheses, interpretations and every other kind are drawn; a
+  hypothesis says so in its edge label ("... (hypothesis)").
 - **Negated claims are drawn**, dashed and grey, their label starting with "NOT": that the review
   denies a relation (C0155: tacrolimus does not inhibit TOR signaling) is part of the picture.
 - **Ontology context** (``context=True``, the default): between terms already in the picture,
