@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF
+from rdflib.namespace import RDFS, DCTERMS, OWL, RDF
 
 from gerokg import __version__
 from gerokg.build import ARTIFACTS, ONTOLOGY_IRI, build_release, release_date
@@ -39,10 +39,29 @@ def test_ontology_header(release: Path) -> None:
     assert g.value(ONTOLOGY_IRI, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
     imports = {str(o) for o in g.objects(ONTOLOGY_IRI, OWL.imports)}
     assert imports == {f"https://w3id.org/gerokg/imports/{m}_import.owl"
-                       for m in ("chebi", "eco", "go", "hgnc", "iao", "mondo", "ncbitaxon", "ro")}
+                       for m in ("chebi", "eco", "go", "hgnc", "iao", "mondo", "ncbitaxon", "ro")} | {
+        "https://w3id.org/gerokg/gerokg-bridge.owl"}
     # no bibliographic data is invented for the review
     for p in (DCTERMS.creator, DCTERMS.bibliographicCitation, DCTERMS.identifier):
         assert not list(g.triples((None, p, None)))
+
+
+def test_axioms_on_imported_classes_live_only_in_the_bridge_module(release: Path) -> None:
+    """gerokg.owl asserts nothing on an imported class; gerokg-bridge.owl holds those axioms, each
+    with the claim that states it (sirolimus is a rapalog: C0001)."""
+    base = parse_rdf_file(release / "gerokg.owl")
+    bridge = parse_rdf_file(release / "gerokg-bridge.owl")
+    sirolimus = URIRef("http://purl.obolibrary.org/obo/CHEBI_9168")
+    rapalog = URIRef("https://w3id.org/gerokg/GEROKG_0000054")
+    assert not any(s for s in base.subjects() if str(s).startswith("http://purl.obolibrary.org/obo/CHEBI_"))
+    assert (sirolimus, RDFS.subClassOf, rapalog) in bridge
+    ax = next(bridge.subjects(OWL.annotatedSource, sirolimus))
+    assert URIRef("https://w3id.org/gerokg/claim/C0001") in set(bridge.objects(None, URIRef("https://w3id.org/gerokg/schema/supported_by")))
+    assert ax is not None
+    # the review's own names, each with its quote
+    syn = URIRef("http://www.geneontology.org/formats/oboInOwl#hasExactSynonym")
+    assert Literal("rapamycin") in set(bridge.objects(sirolimus, syn))
+    assert Literal("deforolimus") in set(bridge.objects(URIRef("http://purl.obolibrary.org/obo/CHEBI_82677"), syn))
 
 
 def test_catalog_maps_every_import_to_a_file_beside_it(release: Path) -> None:

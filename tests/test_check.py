@@ -23,7 +23,24 @@ def test_release_passes_the_quality_gate(store) -> None:
         "multiple_definitions", "missing_ontology_title", "missing_ontology_description",
         "missing_ontology_license", "deprecated_class_reference", "label_whitespace", "invalid_xref",
         "undeclared_entity", "illegal_punning",
+        # the modelling-guide checks (gerokg.modelling, ontology/MODELLING.md)
+        "domain_range", "imported_class_axiom", "native_duplicate", "circular_definition",
+        "definition_genus", "non_assertive_step",
     }
+    assert all(report.counts[c] == ("ERROR", 0) for c in ("domain_range", "imported_class_axiom",
+                                                          "native_duplicate", "circular_definition"))
+
+
+def test_cli_check_reports_the_modelling_checks() -> None:
+    from click.testing import CliRunner
+
+    from gerokg.cli import main
+
+    res = CliRunner().invoke(main, ["check", "--no-reasoner"])
+    assert res.exit_code == 0, res.output
+    for name in ("domain_range", "imported_class_axiom", "native_duplicate", "circular_definition",
+                 "definition_genus", "non_assertive_step"):
+        assert any(line.split()[1:] == [name, "0"] for line in res.output.splitlines()), name
 
 
 def test_robot_levels_are_kept() -> None:

@@ -159,12 +159,15 @@ def test_every_assertive_sentence_is_covered(sources, review_text) -> None:
 
 
 def test_every_number_of_the_text_is_data(sources, review_text) -> None:
-    """Percentages, folds and durations are quantities; calendar years are the years of events."""
+    """Percentages and folds are quantities; the timing of a treatment ('1 week after') is its
+    timing, not a measurement; calendar years are the years of events (MODELLING.md, quantities)."""
     texts = {normalise(q.text) for c in sources.claims.claims for q in c.quantities}
+    timings = {normalise(c.timing) for c in sources.claims.claims if c.timing}
     numbers = re.findall(r"(?:\b\d+(?:\.\d+)?%|\b\d+(?:\.\d+)?-fold|\b\d+ week)", review_text.text)
     assert numbers
-    missing = sorted({n for n in numbers if not any(n in t for t in texts)})
+    missing = sorted({n for n in numbers if not any(n in t for t in texts | timings)})
     assert missing == []
+    assert not any("week" in t or "indications" in t or "interventions" in t for t in texts)
     years = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", review_text.text)}
     assert years == {1999, 2010}
     assert years <= {c.year for c in sources.claims.claims}
@@ -234,3 +237,24 @@ def test_population_and_organism_agree(sources, full_graph) -> None:
     wrong = [c.id for c in sources.claims.claims
              if c.population is not None and taxon(c.population) is not None and c.organism != taxon(c.population)]
     assert wrong == []
+
+
+def test_claim_kinds_agree_with_the_ontology(sources) -> None:
+    """The loader's kinds are the ontology's closed list (gks:ClaimKind owl:oneOf), and the kinds
+    that do not assert their relation are those marked gks:asserts_relation false."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import OWL
+
+    from gerokg.claims import GKS, KINDS, NON_ASSERTIVE_KINDS
+
+    g = sources.edit
+    one_of = g.value(g.value(URIRef(GKS + "ClaimKind"), OWL.equivalentClass), OWL.oneOf)
+    listed = [str(k)[len(GKS):] for k in g.items(one_of)]
+    assert sorted(listed) == sorted(KINDS)
+    false = {str(k)[len(GKS):] for k in g.subjects(URIRef(GKS + "asserts_relation"), Literal(False))}
+    assert false == set(NON_ASSERTIVE_KINDS)
+    assert {str(k)[len(GKS):] for k in g.subjects(URIRef(GKS + "asserts_relation"), Literal(True))} == set(KINDS) - false
+    from rdflib.namespace import RDF
+
+    typed = {str(k)[len(GKS):] for k in g.subjects(RDF.type, URIRef(GKS + "NonAssertiveClaimKind"))}
+    assert typed == set(NON_ASSERTIVE_KINDS)  # the same, as a class, for SPARQL

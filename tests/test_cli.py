@@ -93,7 +93,7 @@ def test_docs_command(tmp_path) -> None:
 def test_build_writes_the_release(runner, tmp_path: Path, review_path: Path) -> None:
     res = runner.invoke(main, ["-q", "build", "--out", str(tmp_path), "--review", str(review_path)])
     assert res.exit_code == 0, res.output
-    assert "289 claims" in res.output and "checked against" in res.output
+    assert "290 claims" in res.output and "checked against" in res.output
     assert (tmp_path / "gerokg.owl").is_file()
 
 

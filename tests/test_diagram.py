@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from gerokg.diagram import (
+    DEFAULT_EXCLUDED_KINDS,
     EDGE_STYLES,
     NODE_STYLES,
     GraphvizError,
@@ -139,7 +140,8 @@ def test_growth_factor_activates_pi3k_mtor_signaling(fig) -> None:
     assert edge["URL"] == CLAIM + "C0183"
     assert edge["arrowhead"] == "normal" and edge["style"] == "solid"
     assert edge["color"] == EDGE_STYLES["positive"]["color"]
-    assert "causally upstream of, positive effect" in edge["label"]
+    # a growth factor is a material entity: 'capable of positively regulating', not 'causally upstream of'
+    assert "capable of positively regulating" in edge["label"]
     # the tooltip: claim id, relation and the verbatim quote
     assert edge["tooltip"].startswith("C0183 (mechanism, affirmed): growth factor")
     assert "Growth factors, cytokines, insulin, nutrients, and oncoproteins activate" in edge["tooltip"]
@@ -216,7 +218,7 @@ def test_link_base_routes_into_the_web_app(fig_local, store) -> None:
 def test_everolimus_neighbourhood_has_its_claims(store) -> None:
     dot = neighbourhood_dot("CHEBI:68478", store)
     expected = {c["id"] for c in _claims_yaml()
-                if "CHEBI:68478" in (c["subject"], c["object"]) and c["kind"] != "open_question"}
+                if "CHEBI:68478" in (c["subject"], c["object"]) and c["kind"] not in DEFAULT_EXCLUDED_KINDS}
     assert {"C0194", "C0197"} <= expected
     assert _claim_ids(dot) == expected
     assert _nodes(dot)["CHEBI:68478"]["penwidth"] == "2"  # the focus term stands out

@@ -40,7 +40,7 @@ def test_biolink_mapping_uses_real_biolink_names() -> None:
 def test_claims_tsv(release: Path) -> None:
     with open(release / "claims.tsv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
-    assert len(rows) == 289
+    assert len(rows) == 290
     assert set(CLAIMS_TSV_COLUMNS) >= {"claim_id", "subject", "predicate", "object", "quote", "references", "section", "kind"}
     fold = next(r for r in rows if "3.4-fold" in r["quote"])
     assert fold["references"] == "110" and fold["comparator"] == "GEROKG:0000074"
@@ -67,7 +67,7 @@ def test_kgx_tables(release: Path) -> None:
         edges = list(csv.DictReader(fh, delimiter="\t"))
     with open(release / "kgx_nodes.tsv", encoding="utf-8") as fh:
         nodes = {r["id"]: r for r in csv.DictReader(fh, delimiter="\t")}
-    assert len(edges) == 289
+    assert len(edges) == 290
     assert all(e["subject"] in nodes and e["object"] in nodes for e in edges)
     tac = next(e for e in edges if e["id"] == "gkc:C0155")
     assert (tac["predicate"], tac["object_direction_qualifier"], tac["negated"]) == ("biolink:affects", "decreased", "true")

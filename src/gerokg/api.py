@@ -157,9 +157,9 @@ def why(term: str, superclass: str, store: GerokgStore | None = None) -> Justifi
     """Why ``term`` falls under ``superclass`` (for example why everolimus is a gerosuppressant):
     the axioms and the review's claims that entail it; see :mod:`gerokg.why`.
 
-    >>> j = why("CHEBI:68478", "GEROKG:0000051")
-    >>> [s.kind for s in j.steps]
-    ['is_a', 'restriction', 'definition']
+    >>> j = why("CHEBI:79699", "GEROKG:0000054")
+    >>> [s.kind for s in j.steps], j.claims
+    (['is_a'], ['https://w3id.org/gerokg/claim/C0003'])
     """
     from gerokg.why import why as _why
 

@@ -39,7 +39,7 @@ from rdflib.namespace import OWL, RDF
 
 from gerokg import __version__
 from gerokg.crate import CRATE_FILE
-from gerokg.claims import GKS, ClaimSet, TermIndex, compile_claims, load_claims, verify_against_review
+from gerokg.claims import GKS, ClaimSet, TermIndex, bridge_axioms, compile_claims, load_claims, verify_against_review
 from gerokg.errors import BuildError, CurationError
 from gerokg.imports import load_sources, module_iri
 from gerokg.rdfio import atomic_write, new_graph, parse_rdf_file, serialize_graph
@@ -48,6 +48,7 @@ from gerokg.review import ReviewText, normalise
 
 __all__ = [
     "ARTIFACTS",
+    "BRIDGE_IRI",
     "ONTOLOGY_IRI",
     "BuildResult",
     "SourceData",
@@ -59,6 +60,8 @@ __all__ = [
 ]
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/gerokg/gerokg.owl")
+#: the one module that holds axioms about imported classes, each annotated with its claims
+BRIDGE_IRI = URIRef("https://w3id.org/gerokg/gerokg-bridge.owl")
 IAO_DEFINITION = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
 IAO_DEFINITION_SOURCE = URIRef("http://purl.obolibrary.org/obo/IAO_0000119")
 DEFINITION_QUOTE = URIRef(GKS + "definition_quote")
@@ -67,6 +70,7 @@ QUOTE = URIRef(GKS + "quote")
 #: every file a build writes, relative to the output folder
 ARTIFACTS = (
     "gerokg.owl",
+    "gerokg-bridge.owl",
     "catalog-v001.xml",
     "gerokg-full.owl",
     "gerokg-full.ttl",
@@ -221,17 +225,44 @@ def build_graphs(data: SourceData, date: str | None = None) -> dict[str, Graph]:
 
     :param date: the release date (``YYYY-MM-DD``) for the version IRI; default from
         :func:`release_date`
-    :returns: ``ontology`` (gerokg.owl), ``claims`` (gerokg-claims.ttl) and ``full`` (merged)
+    :returns: ``ontology`` (gerokg.owl, the base: nothing asserted on imported classes),
+        ``bridge`` (gerokg-bridge.owl: the axioms about imported classes that claims state),
+        ``claims`` (gerokg-claims.ttl) and ``full`` (merged)
     """
     onto = _fold_definition_sources(data.edit)
-    onto.add((ONTOLOGY_IRI, OWL.versionIRI, version_iri(date or release_date())))
+    date = date or release_date()
+    onto.add((ONTOLOGY_IRI, OWL.versionIRI, version_iri(date)))
     onto.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(__version__)))
+    onto.add((ONTOLOGY_IRI, OWL.imports, BRIDGE_IRI))
     claims_graph, axioms = compile_claims(data.claims)
     for t in axioms:
         onto.add(t)
+    bridge = new_graph()
+    bridge.add((BRIDGE_IRI, RDF.type, OWL.Ontology))
+    bridge.add((BRIDGE_IRI, URIRef("http://purl.org/dc/terms/title"), Literal("gerokg bridge module")))
+    bridge.add((BRIDGE_IRI, URIRef("http://purl.org/dc/terms/description"), Literal(
+        "The axioms gerokg asserts about imported (ChEBI, HGNC, GO, MONDO) classes. Each one is stated by a "
+        "claim of the source review (gks:supported_by on the axiom); the base ontology gerokg.owl asserts "
+        "nothing on imported classes. See ontology/MODELLING.md.")))
+    bridge.add((BRIDGE_IRI, OWL.versionIRI, URIRef(str(version_iri(date)).replace("gerokg.owl", "gerokg-bridge.owl"))))
+    for name in sorted(data.modules):
+        bridge.add((BRIDGE_IRI, OWL.imports, module_iri(name)))
+    for t in bridge_axioms(data.claims):
+        bridge.add(t)
+    # declare what the bridge uses from gerokg.owl (native classes, annotation properties), so that
+    # the module is OWL 2 DL on its own import closure too
+    used = {x for t in bridge for x in (t[1], t[2]) if isinstance(x, URIRef)}
+    declared = (OWL.Class, OWL.AnnotationProperty, OWL.ObjectProperty, OWL.NamedIndividual)
+    for iri in sorted(used):
+        for kind in onto.objects(iri, RDF.type):
+            if kind in declared:
+                bridge.add((iri, RDF.type, kind))
     full = new_graph()
     for t in onto:
         if t[1] != OWL.imports:
+            full.add(t)
+    for t in bridge:
+        if t[0] != BRIDGE_IRI:
             full.add(t)
     for module in data.modules.values():
         for t in module:
@@ -239,7 +270,7 @@ def build_graphs(data: SourceData, date: str | None = None) -> dict[str, Graph]:
                 full.add(t)
     for t in claims_graph:
         full.add(t)
-    return {"ontology": onto, "claims": claims_graph, "full": full}
+    return {"ontology": onto, "bridge": bridge, "claims": claims_graph, "full": full}
 
 
 JOURNAL = ".gerokg-swap"
@@ -368,6 +399,7 @@ def build_release(
     outputs: dict[str, bytes] = {}
     step("serialising gerokg.owl")
     outputs["gerokg.owl"] = serialize_graph(graphs["ontology"], "xml")
+    outputs["gerokg-bridge.owl"] = serialize_graph(graphs["bridge"], "xml")
     outputs["catalog-v001.xml"] = (ontology_dir() / "catalog-v001.xml").read_bytes()
     for name, blob in data.module_bytes.items():
         outputs[f"imports/{name}_import.owl"] = blob
@@ -397,7 +429,7 @@ def build_release(
     from gerokg.mappings import release_sssom
 
     step("writing the ODK artefacts (base, simple, OBO, obographs)")
-    modules = list(data.modules.values())
+    modules = [*data.modules.values(), graphs["bridge"]]  # gerokg.owl imports the bridge too
     outputs["gerokg-base.owl"] = serialize_graph(odk.base_graph(graphs["ontology"], ONTOLOGY_IRI, when), "xml")
     outputs["gerokg-simple.owl"] = serialize_graph(
         odk.simple_graph(graphs["ontology"], modules, ONTOLOGY_IRI, when, conclusions), "xml")
@@ -406,7 +438,7 @@ def build_release(
     outputs["gerokg.json"] = odk.obographs_json(doc, graphs["ontology"], modules, when)
     step("writing the named-graph dataset (gerokg-full.nq, gerokg-full.trig) and the mappings")
     named = quads.dataset_graphs(ONTOLOGY_IRI, graphs["ontology"], data.modules, graphs["claims"],
-                                 catalogue_graph(), conclusions)
+                                 catalogue_graph(), conclusions, bridge=(BRIDGE_IRI, graphs["bridge"]))
     outputs["gerokg-full.nq"] = quads.nquads(named)
     outputs["gerokg-full.trig"] = quads.trig(named)
     merged = new_graph()

@@ -50,9 +50,27 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def run_checks(store: Any = None) -> QualityReport:
-    """Run every QC check on a store (default: the release, in memory)."""
+def run_checks(store: Any = None, modelling: bool = True, reasoning: Any = None,
+               refdata: Any = None) -> QualityReport:
+    """Run every QC check on a store (default: the release, in memory).
+
+    :param store: the store the SPARQL checks (and the mechanism-chains step check) run on
+    :param modelling: also run the modelling-guide checks of :mod:`gerokg.modelling` on the
+        release built from the sources
+    :param reasoning: a reasoner result, for the "inferences beyond the review" report
+    :param refdata: the reference snapshots folder, for native duplicates of whole snapshots
+    """
     report = QualityReport()
+    if modelling:
+        from gerokg.modelling import run_modelling_checks
+        from gerokg.store import open_store
+
+        found, names = run_modelling_checks(store=store if store is not None else open_store(),
+                                            reasoning=reasoning, refdata=refdata)
+        for name in names:
+            errors = sum(1 for f in found if f.check == name and f.level == "ERROR")
+            report.counts[name] = ("ERROR", errors)
+        report.findings.extend(found)
     for q in list_queries():
         if not q.is_qc:
             continue

@@ -27,11 +27,15 @@ __all__ = [
     "GKC",
     "GKR",
     "GKS",
+    "CONTEXT_FIELDS",
     "KINDS",
+    "NON_ASSERTIVE_KINDS",
     "Claim",
     "ClaimSet",
     "Section",
+    "Synonym",
     "TermIndex",
+    "bridge_axioms",
     "compile_claims",
     "load_claims",
     "verify_against_review",
@@ -45,8 +49,19 @@ IAO = "http://purl.obolibrary.org/obo/IAO_"
 
 KINDS = (
     "mechanism", "clinical_observation", "animal_study", "regulatory_event", "hypothesis",
-    "interpretation", "definition", "negative_statement", "open_question",
+    "interpretation", "definition", "negative_statement", "open_question", "refuted_expectation",
+    "rhetorical_question", "methodological_statement",
 )
+#: kinds whose claims do not assert their relation (see ontology/MODELLING.md, "Epistemic status"):
+#: a hypothesis or question is not established, a refuted expectation is what the review says did
+#: not happen, a methodological statement says how a question should be studied. Their claims are
+#: never steps of explain, mechanism-chains or the networkx export, and never OWL axioms.
+NON_ASSERTIVE_KINDS = ("hypothesis", "open_question", "refuted_expectation", "rhetorical_question",
+                       "methodological_statement")
+#: structured context a sentence states (ontology/MODELLING.md, "Context")
+CONTEXT_FIELDS = ("cell_state", "cell_type", "condition")
+SYNONYM_TYPES = ("exact", "related", "narrow", "broad")
+SIGNIFICANCE = ("significant", "not_significant")
 POLARITIES = ("affirmed", "negated")
 UNITS = {"fold": "fold", "percent": "percent", "year": "calendar_year", "week": "week", "day": "day", "count": "count"}
 DIRECTIONS = {"increase": "increase", "decrease": "decrease", "none": "no_change"}
@@ -56,7 +71,7 @@ AXIOM_KINDS = ("mechanism", "definition", "negative_statement", "interpretation"
 FIELDS = {
     "id", "kind", "polarity", "subject", "predicate", "object", "quote", "section", "references",
     "evidence", "organism", "population", "comparator", "timing", "quantities", "year", "hedged",
-    "axiom", "tension_with", "raised_by", "comment",
+    "axiom", "tension_with", "raised_by", "comment", "significance", "agent_status", *CONTEXT_FIELDS,
 }
 REQUIRED = ("id", "kind", "polarity", "subject", "predicate", "object", "quote", "section", "references", "evidence")
 _CLAIM_ID = re.compile(r"^C\d{4}$")
@@ -176,14 +191,35 @@ class Claim:
     tension_with: list[str] = field(default_factory=list)
     raised_by: list[str] = field(default_factory=list)
     comment: str | None = None
+    significance: str | None = None
+    context: dict[str, URIRef] = field(default_factory=dict)
+    #: (agent, treated): the population did (True) or did not (False) receive the agent
+    agent_status: tuple[URIRef, bool] | None = None
 
     @property
     def iri(self) -> URIRef:
         return URIRef(GKC + self.id)
 
     @property
+    def asserts(self) -> bool:
+        """True when the claim asserts its relation (its kind is not a hypothesis, question, ...)."""
+        return self.kind not in NON_ASSERTIVE_KINDS and self.significance != "not_significant"
+
+    @property
     def quote_text(self) -> str:
         return QUOTE_JOIN.join(normalise(q) for q in self.quote)
+
+
+@dataclass
+class Synonym:
+    """A name the review uses for an imported term, with the quote that uses it."""
+
+    term: URIRef
+    name: str
+    type: str
+    quote: str
+    line: int
+    comment: str | None = None
 
 
 @dataclass
@@ -195,6 +231,9 @@ class ClaimSet:
     sections: dict[str, Section]
     claims: list[Claim]
     skipped_sentences: list[str] = field(default_factory=list)
+    #: ids of retired claims (never reused), with the reason
+    retired: dict[str, str] = field(default_factory=dict)
+    synonyms: list[Synonym] = field(default_factory=list)
 
     def by_id(self) -> dict[str, Claim]:
         return {c.id: c for c in self.claims}
@@ -243,6 +282,26 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
             problems.append(f"{name}:{getattr(item, 'line', 1)}: a skipped sentence needs a quote and a reason")
             continue
         skipped.append(item["quote"])
+    retired: dict[str, str] = {}
+    for item in raw.get("retired_claims") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item.get("reason"):
+            problems.append(f"{name}:{getattr(item, 'line', 1)}: a retired claim needs an id and a reason")
+            continue
+        retired[item["id"]] = str(item["reason"])
+    synonyms: list[Synonym] = []
+    for item in raw.get("synonyms") or []:
+        where = f"{name}:{getattr(item, 'line', 1)}"
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("term", "name", "quote")):
+            problems.append(f"{where}: a synonym needs a term, a name and the quote that uses it")
+            continue
+        iri = _term(item["term"], where, "term", terms, problems)
+        kind = item.get("type", "exact")
+        if kind not in SYNONYM_TYPES:
+            problems.append(f"{where}: synonym type {kind!r} is not one of {', '.join(SYNONYM_TYPES)}")
+        elif iri is not None and str(iri).startswith(NATIVE):
+            problems.append(f"{where}: {item['term']} is a native term; write its synonyms in gerokg-edit.ttl")
+        elif iri is not None:
+            synonyms.append(Synonym(iri, item["name"], kind, item["quote"], getattr(item, "line", 1), item.get("comment")))
     claims: list[Claim] = []
     seen: dict[str, int] = {}
     statements: dict[tuple[Any, ...], str] = {}
@@ -254,8 +313,10 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
             problems.append(f"{name}:{claim.line}: duplicate claim id {claim.id} (first on line {seen[claim.id]})")
             continue
         seen[claim.id] = claim.line
+        if claim.id in retired:
+            problems.append(f"{name}:{claim.line}: claim id {claim.id} is retired and must not be reused")
         key = (claim.subject, claim.predicate, claim.object, claim.polarity, claim.quote_text,
-               claim.population, claim.comparator, claim.organism)
+               claim.population, claim.comparator, claim.organism, tuple(sorted(claim.context.items())))
         if key in statements:
             problems.append(f"{name}:{claim.line}: claim {claim.id} repeats claim {statements[key]} "
                             "(same subject, predicate, object, context and quote)")
@@ -269,12 +330,12 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
                     problems.append(f"{name}:{c.line}: {c.id} {ref_field} names unknown claim {other}")
                 elif other == c.id:
                     problems.append(f"{name}:{c.line}: {c.id} {ref_field} names itself")
-        if c.raised_by and c.kind != "open_question":
-            problems.append(f"{name}:{c.line}: {c.id} has raised_by but is not an open_question")
+        if c.raised_by and c.kind not in ("open_question", "rhetorical_question"):
+            problems.append(f"{name}:{c.line}: {c.id} has raised_by but is not a question (open_question, rhetorical_question)")
     if problems:
         raise CurationError(problems)
     return ClaimSet(path=p, review_comment=str(review.get("comment", "")), sections=sections, claims=claims,
-                    skipped_sentences=skipped)
+                    skipped_sentences=skipped, retired=retired, synonyms=synonyms)
 
 
 def _term(value: Any, where: str, field_name: str, terms: TermIndex, problems: list[str],
@@ -367,6 +428,24 @@ def _load_claim(item: Any, name: str, terms: TermIndex, sections: dict[str, Sect
     optional: dict[str, URIRef | None] = {}
     for key in ("organism", "population", "comparator"):
         optional[key] = _term(item[key], at(key), key, terms, problems) if item.get(key) is not None else None
+    context: dict[str, URIRef] = {}
+    for key in CONTEXT_FIELDS:
+        if item.get(key) is not None:
+            ctx = _term(item[key], at(key), key, terms, problems)
+            if ctx is not None:
+                context[key] = ctx
+    agent_status = None
+    status = item.get("agent_status")
+    if status is not None:
+        if not isinstance(status, dict) or set(status) != {"agent", "treated"} or not isinstance(status["treated"], bool):
+            problems.append(f"{at('agent_status')}: agent_status must be {{agent: 'CURIE ! label', treated: true|false}}")
+        else:
+            agent = _term(status["agent"], at("agent_status"), "agent_status.agent", terms, problems)
+            if agent is not None:
+                agent_status = (agent, status["treated"])
+    significance = item.get("significance")
+    if significance is not None and significance not in SIGNIFICANCE:
+        problems.append(f"{at('significance')}: significance {significance!r} is not one of {', '.join(SIGNIFICANCE)}")
     if optional["organism"] is not None and not str(optional["organism"]).startswith(
             "http://purl.obolibrary.org/obo/NCBITaxon_"):
         problems.append(f"{at('organism')}: organism must be an NCBITaxon term")
@@ -384,7 +463,7 @@ def _load_claim(item: Any, name: str, terms: TermIndex, sections: dict[str, Sect
     axiom = item.get("axiom", False)
     if not isinstance(axiom, bool):
         problems.append(f"{at('axiom')}: axiom must be true or false")
-    elif axiom and (kind not in AXIOM_KINDS or hedged):
+    elif axiom and (kind not in AXIOM_KINDS or hedged or significance == "not_significant"):
         problems.append(f"{at('axiom')}: a {'hedged ' if hedged else ''}{kind} claim cannot become an OWL axiom")
     if kind == "negative_statement" and polarity != "negated":
         problems.append(f"{at('polarity')}: a negative_statement must have polarity negated")
@@ -404,7 +483,8 @@ def _load_claim(item: Any, name: str, terms: TermIndex, sections: dict[str, Sect
         organism=optional["organism"], population=optional["population"],
         comparator=optional["comparator"], timing=item.get("timing"), quantities=quantities,
         year=year, hedged=hedged, axiom=bool(axiom), tension_with=lists["tension_with"],
-        raised_by=lists["raised_by"], comment=item.get("comment"),
+        raised_by=lists["raised_by"], comment=item.get("comment"), significance=significance,
+        context=context, agent_status=agent_status,
     )
 
 
@@ -471,6 +551,11 @@ def verify_against_review(claims: ClaimSet, review: ReviewText) -> list[str]:
         for anchor in (s.heading, s.start, s.end):
             if anchor and not review.find(anchor):
                 problems.append(f"{name}: section {s.key}: anchor {anchor!r} not found in the review")
+    for syn in claims.synonyms:
+        if not review.find(syn.quote):
+            problems.append(f"{name}:{syn.line}: synonym quote not found verbatim in the review: {syn.quote[:80]!r}")
+        elif normalise(syn.name).lower() not in normalise(syn.quote).lower():
+            problems.append(f"{name}:{syn.line}: the quote does not use the name {syn.name!r}")
     for quote in claims.skipped_sentences:
         if not review.find(quote):
             problems.append(f"{name}: skipped sentence not found verbatim in the review: {quote[:80]!r}")
@@ -529,7 +614,9 @@ def compile_claims(claims: ClaimSet) -> tuple[Graph, Graph]:
     """Turn claims into RDF.
 
     :returns: (claims graph: review, sections, claims, quantities; axioms graph: the OWL class
-        axioms that claims marked ``axiom: true`` support, each annotated with its claims)
+        axioms on gerokg's own classes that claims marked ``axiom: true`` support, each annotated
+        with its claims). Axioms on imported classes go to the bridge module instead
+        (:func:`bridge_axioms`).
     """
     from gerokg.rdfio import new_graph
 
@@ -588,20 +675,52 @@ def compile_claims(claims: ClaimSet) -> tuple[Graph, Graph]:
             g.add((URIRef(GKC + other), _gks("in_tension_with"), iri))
         for other in c.raised_by:
             g.add((iri, _gks("raised_by"), URIRef(GKC + other)))
+        for key, value in sorted(c.context.items()):
+            g.add((iri, _gks(key), value))
+        if c.significance:
+            g.add((iri, _gks("significance"), _gks(c.significance)))
+        if c.agent_status is not None:
+            g.add((iri, _gks("treated_with" if c.agent_status[1] else "not_treated_with"), c.agent_status[0]))
         if c.axiom:
             g.add((iri, _gks("supports_axiom"), Literal(True)))
         if c.comment:
             g.add((iri, RDFS.comment, Literal(str(c.comment))))
-    return g, _axioms(claims)
+    return g, _axioms(claims, bridge=False)
 
 
-def _axioms(claims: ClaimSet) -> Graph:
+NATIVE = "https://w3id.org/gerokg/GEROKG_"
+
+
+def bridge_axioms(claims: ClaimSet) -> Graph:
+    """The bridge module: the OWL axioms claims support whose subject is an imported class.
+
+    Nothing is asserted on an imported class in the base ontology (``gerokg.owl``); each bridging
+    axiom lives here, annotated with the claims that state it (see ontology/MODELLING.md).
+    """
+    g = _axioms(claims, bridge=True)
+    oio = "http://www.geneontology.org/formats/oboInOwl#"
+    for syn in sorted(claims.synonyms, key=lambda x: (str(x.term), x.name)):
+        prop = URIRef(f"{oio}has{syn.type.capitalize()}Synonym")
+        g.add((syn.term, prop, Literal(syn.name)))
+        ax = BNode()
+        g.add((ax, RDF.type, OWL.Axiom))
+        g.add((ax, OWL.annotatedSource, syn.term))
+        g.add((ax, OWL.annotatedProperty, prop))
+        g.add((ax, OWL.annotatedTarget, Literal(syn.name)))
+        g.add((ax, _gks("quote"), Literal(normalise(syn.quote))))
+        g.add((ax, DCTERMS.source, REVIEW))
+        if syn.comment:
+            g.add((ax, RDFS.comment, Literal(syn.comment)))
+    return g
+
+
+def _axioms(claims: ClaimSet, bridge: bool) -> Graph:
     from gerokg.rdfio import new_graph
 
     g = new_graph()
     groups: dict[tuple[URIRef, URIRef, URIRef, str], list[Claim]] = defaultdict(list)
     for c in claims.claims:
-        if c.axiom:
+        if c.axiom and str(c.subject).startswith(NATIVE) != bridge:
             groups[(c.subject, c.predicate, c.object, c.polarity)].append(c)
     for (s, p, o, polarity), support in sorted(groups.items()):
         target: URIRef | BNode

@@ -207,9 +207,19 @@ def _release_store(release: str | None, extra: tuple[str, ...] = ()) -> Any:
 @click.option("--format", "fmt", type=click.Choice(["text", "tsv", "json"]), default="text", show_default=True)
 @click.option("--show", type=click.Choice(["ERROR", "WARN", "INFO"]), default="WARN", show_default=True,
               help="List findings of this level and above.")
+@click.option("--no-reasoner", is_flag=True,
+              help="Skip the 'inferences beyond the review' report (it runs HermiT when Java is found).")
+@click.option("--refdata", type=click.Path(exists=True, file_okay=False),
+              help="Reference snapshots folder (e.g. ../shared/refdata): also look for native duplicates "
+                   "of any live GO, MONDO or ChEBI term.")
 @_handle_errors
-def check(release: str | None, fmt: str, show: str) -> None:
-    """Run the quality gate (ROBOT report checks as SPARQL); exit 1 on any ERROR.
+def check(release: str | None, fmt: str, show: str, no_reasoner: bool, refdata: str | None) -> None:
+    """Run the quality gate; exit 1 on any ERROR.
+
+    The gate is the ROBOT report checks as SPARQL plus the modelling-guide checks
+    (ontology/MODELLING.md): relation domain and range, no axioms on imported classes outside the
+    bridge module, no native duplicates, no circular definitions, definition genus = parent, no
+    non-assertive claim as a step, and the inferences beyond the review (with Java).
 
     \b
     Example:
@@ -219,7 +229,15 @@ def check(release: str | None, fmt: str, show: str) -> None:
 
     from gerokg.check import LEVELS, run_checks
 
-    report = run_checks(_release_store(release))
+    reasoning = None
+    if not no_reasoner:
+        from gerokg.reason import java_version, reason
+
+        if java_version() is not None:
+            reasoning = reason()
+        else:
+            click.echo("note: no Java runtime, so no 'inferences beyond the review' report", err=True)
+    report = run_checks(_release_store(release), reasoning=reasoning, refdata=refdata)
     shown = [f for f in report.findings if LEVELS.index(f.level) <= LEVELS.index(show)]
     if fmt == "json":
         click.echo(_json.dumps({

@@ -12,9 +12,10 @@ verbatim quote); each node is linked to its term.
 
 What is drawn, and why:
 
-- **Open questions are left out**: they ask whether the relation holds and assert nothing
-  (:mod:`gerokg.explain` skips them for the same reason). Hypotheses, interpretations and every
-  other kind are drawn; a hypothesis says so in its edge label ("... (hypothesis)").
+- **Open and rhetorical questions, refuted expectations and methodological statements are left
+  out**: they do not assert their relation (ontology/MODELLING.md, section 7; :mod:`gerokg.explain`
+  skips them for the same reason). Hypotheses, interpretations and every other kind are drawn; a
+  hypothesis says so in its edge label ("... (hypothesis)").
 - **Negated claims are drawn**, dashed and grey, their label starting with "NOT": that the review
   denies a relation (C0155: tacrolimus does not inhibit TOR signaling) is part of the picture.
 - **Ontology context** (``context=True``, the default): between terms already in the picture,
@@ -88,7 +89,10 @@ RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
 FIGURE_SECTION = "https://w3id.org/gerokg/review/section-figure-1"
 
 #: claim kinds left out of every diagram (they assert no relation)
-DEFAULT_EXCLUDED_KINDS: frozenset[str] = frozenset({"open_question"})
+#: kinds not drawn by default: questions, refuted expectations and methodological statements do not
+#: assert their relation (ontology/MODELLING.md, section 7); hypotheses are drawn, labelled as such
+DEFAULT_EXCLUDED_KINDS: frozenset[str] = frozenset(
+    {"open_question", "rhetorical_question", "refuted_expectation", "methodological_statement"})
 
 #: output formats: file suffix -> format
 FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
@@ -398,6 +402,8 @@ def _claim_edge(c: DiagramClaim, reader: _Reader, base: str | None) -> str:
     text = ("NOT " if c.polarity != "affirmed" else "") + rel
     if c.kind == "hypothesis":
         text += " (hypothesis)"
+    elif c.kind in ("refuted_expectation", "rhetorical_question", "methodological_statement", "open_question"):
+        text += f" ({c.kind.replace('_', ' ')})"
     refs = f" [refs {', '.join(map(str, c.references))}]" if c.references else ""
     tip = _Escaped(_lines([f"{c.id} ({c.kind.replace('_', ' ')}, {c.polarity}): {reader.label(c.subject)} \u2014 "
                            f"{text} \u2192 {reader.label(c.object)}", f"\u201c{c.quote}\u201d{refs}"]))

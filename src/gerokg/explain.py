@@ -26,7 +26,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from gerokg.errors import GerokgError
 from gerokg.rdfio import compact_iri, term_iri
 
-__all__ = ["Chain", "Step", "UnknownTermError", "explain", "SIGNS", "to_networkx"]
+__all__ = ["Chain", "Step", "UnknownTermError", "asserts", "explain", "SIGNS", "to_networkx"]
 
 GKS = "https://w3id.org/gerokg/schema/"
 OBO = "http://purl.obolibrary.org/obo/"
@@ -41,6 +41,10 @@ SIGNS: dict[str, int] = {
     OBO + "RO_0012006": -1,  # is small molecule inhibitor of
     OBO + "RO_0012005": +1,  # is small molecule activator of
     OBO + "RO_0002215": +1,  # capable of (carries out the process)
+    OBO + "RO_0002598": +1,  # capable of positively regulating
+    OBO + "RO_0002597": -1,  # capable of negatively regulating
+    OBO + "RO_0004034": +1,  # acts upstream of, positive effect
+    OBO + "RO_0004035": -1,  # acts upstream of, negative effect
     OBO + "RO_0002599": -1,  # capable of inhibiting or preventing pathological process
     OBO + "RO_0003304": +1,  # contributes to condition
     OBO + "RO_0003303": +1,  # causes condition
@@ -112,6 +116,16 @@ class Chain:
         return "\n".join(f"  {n}. {s.text()}" for n, s in enumerate(self.steps, 1))
 
 
+def asserts(graph: Graph, claim: Any) -> bool:
+    """True when the claim asserts its relation: its kind does (``gks:asserts_relation true``; a
+    hypothesis, question, refuted expectation or methodological statement does not) and its result
+    is not reported as statistically insignificant."""
+    kind = graph.value(claim, URIRef(GKS + "kind"))
+    if kind is None or str(graph.value(kind, URIRef(GKS + "asserts_relation"))).lower() == "false":
+        return False
+    return graph.value(claim, URIRef(GKS + "significance")) != URIRef(GKS + "not_significant")
+
+
 def _resolve(term: str, graph: Graph) -> URIRef:
     from gerokg.terms import curie_or_iri, looks_like_curie, resolve_term
 
@@ -136,8 +150,8 @@ def _edges(graph: Graph) -> dict[URIRef, list[Step]]:
     gks = lambda local: URIRef(GKS + local)  # noqa: E731
     for claim in graph.subjects(RDF.type, gks("Claim")):
         kind = graph.value(claim, gks("kind"))
-        if graph.value(claim, gks("polarity")) != gks("affirmed") or kind == gks("open_question"):
-            continue  # a negated claim or an open question asserts no step
+        if graph.value(claim, gks("polarity")) != gks("affirmed") or not asserts(graph, claim):
+            continue  # a negated claim, a hypothesis, question, refuted expectation, ... asserts no step
         p = graph.value(claim, gks("predicate"))
         if str(p) not in SIGNS:
             continue
@@ -225,8 +239,12 @@ def explain(
     return unique[:limit]
 
 
-def to_networkx(graph: Graph | None = None) -> Any:
+def to_networkx(graph: Graph | None = None, include_non_assertive: bool = False) -> Any:
     """The claims as a ``networkx.MultiDiGraph``: one edge per claim, typed and attributed.
+
+    By default only claims that assert their relation are edges (see :func:`asserts`): a
+    hypothesis, question, refuted expectation or methodological statement is left out unless
+    ``include_non_assertive`` is true.
 
     Nodes are term IRIs with ``label`` and ``curie``; each edge (subject -> object, key = claim
     id) carries ``predicate``, ``predicate_label``, ``kind``, ``polarity``, ``sign`` (for causal
@@ -243,6 +261,8 @@ def to_networkx(graph: Graph | None = None) -> Any:
     gks = lambda local: URIRef(GKS + local)  # noqa: E731
     g = nx.MultiDiGraph()
     for claim in sorted(graph.subjects(RDF.type, gks("Claim"))):
+        if not include_non_assertive and not asserts(graph, claim):
+            continue
         s, p, o = (graph.value(claim, gks(x)) for x in ("subject", "predicate", "object"))
         for node in (s, o):
             g.add_node(str(node), label=labels.get(str(node), ""), curie=compact_iri(str(node)))

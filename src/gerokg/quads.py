@@ -4,6 +4,8 @@ Graphs (IRIs in :data:`GRAPHS` and the module IRIs of :func:`gerokg.imports.modu
 
 - ``https://w3id.org/gerokg/gerokg.owl``: the native ontology (without ``owl:imports``);
 - ``https://w3id.org/gerokg/imports/<name>_import.owl``: each import module (without its header);
+- ``https://w3id.org/gerokg/gerokg-bridge.owl``: the bridge module (the axioms about imported
+  classes that claims state, and the review's names for imported terms);
 - ``https://w3id.org/gerokg/claims``: the claims, the review and its sections;
 - ``https://w3id.org/gerokg/inferred``: the reasoner's conclusions (builds with ``--inferred``);
 - ``https://w3id.org/gerokg/queries``: the query catalogue.
@@ -31,7 +33,8 @@ CATALOGUE_GRAPH = "https://w3id.org/gerokg/queries"
 
 
 def dataset_graphs(ontology_iri: URIRef, onto: Graph, modules: dict[str, Graph], claims: Graph,
-                   catalogue: Graph | None = None, inferred: Graph | None = None) -> dict[str, Graph]:
+                   catalogue: Graph | None = None, inferred: Graph | None = None,
+                   bridge: tuple[URIRef, Graph] | None = None) -> dict[str, Graph]:
     """The release's named graphs, graph IRI to graph.
 
     :param ontology_iri: the native ontology's IRI, also its graph's name
@@ -40,6 +43,8 @@ def dataset_graphs(ontology_iri: URIRef, onto: Graph, modules: dict[str, Graph],
     :param claims: the claims graph
     :param catalogue: the query catalogue
     :param inferred: the reasoner's conclusions
+    :param bridge: the bridge module's IRI and graph (the axioms about imported classes; its
+        header and imports are left out)
     """
     from gerokg.imports import module_iri
 
@@ -56,6 +61,12 @@ def dataset_graphs(ontology_iri: URIRef, onto: Graph, modules: dict[str, Graph],
             if t[0] not in headers:
                 m.add(t)
         named[str(module_iri(name))] = m
+    if bridge is not None:
+        b = new_graph()
+        for t in bridge[1]:
+            if t[0] != bridge[0]:
+                b.add(t)
+        named[str(bridge[0])] = b
     named[CLAIMS_GRAPH] = claims
     if catalogue is not None:
         named[CATALOGUE_GRAPH] = catalogue
