@@ -509,3 +509,37 @@ def test_serve_on_a_busy_port_fails_fast_without_traceback(tmp_path: Path) -> No
         assert time.monotonic() - t < 60
     finally:
         busy.close()
+
+
+def test_one_answer_per_question_cli_python_and_serve(tmp_path: Path) -> None:
+    """gerokg query gives the same rows on the embedded store and through gerokg serve (both
+    answer from the asserted facts by default), and gerokg.query agrees; serve says which."""
+    import csv
+    import io
+
+    import gerokg
+
+    proc = subprocess.Popen([sys.executable, "-m", "gerokg", "--quiet", "serve", "--port", "0", "--workers", "1"],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        url = _url_of(proc)
+        health = json.loads(http("GET", f"{url}/health")[2])
+        assert health["inferred"] is False
+        for name in ("gerosuppressants", "mtor-inhibitors", "drugs-by-role"):
+            local = _cli("query", name, "--format", "csv")
+            remote = _cli("query", name, "--format", "csv", "--endpoint", f"{url}/sparql")
+            assert local.returncode == remote.returncode == 0, local.stderr + remote.stderr
+            rows_local = sorted(map(tuple, csv.reader(io.StringIO(local.stdout))))
+            rows_remote = sorted(map(tuple, csv.reader(io.StringIO(remote.stdout))))
+            assert rows_local == rows_remote and len(rows_local) > 1, name
+            python = gerokg.query(name)
+            assert len(python.rows) == len(rows_local) - 1, name  # the CSV has a header row
+        status, headers, _ = http("GET", f"{url}/queries/gerosuppressants")
+        assert status == 200 and headers["X-Gerokg-Inferred"] == "false"
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gerokg", "--quiet", *args], capture_output=True, text=True, timeout=300)
