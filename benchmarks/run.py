@@ -635,6 +635,7 @@ def el_probe(owl: Path, hermit: Any) -> str:
 
 
 def http_comparison(release_nt: Path, work: Path, queries: list[Any], repeat: int) -> list[tuple[str, dict[str, float | None]]]:
+    import urllib.error
     import urllib.parse
     import urllib.request
 
@@ -656,7 +657,11 @@ def http_comparison(release_nt: Path, work: Path, queries: list[Any], repeat: in
                 "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
             with opener.open(req, timeout=120) as resp:
                 resp.read()
-        return median_time(once, repeat)
+        try:
+            return median_time(once, repeat)
+        except urllib.error.HTTPError as exc:  # an engine that refuses the query: shown as "—"
+            print(f"  {url}: {exc.code} for {text.splitlines()[0][:60]!r}: {exc.read()[:200]!r}", file=sys.stderr)
+            return None
 
     texts = [(q.name, bind_query_text(q, bind_params(q, {}))) for q in queries if q.form == "SELECT"]
     results: dict[str, dict[str, float | None]] = {name: {} for name, _ in texts}
