@@ -144,8 +144,8 @@ def test_query_by_the_reviews_name_of_the_drug(runner) -> None:
     header = lines[0].split(",")
     assert header[:4] == ["role", "via", "viaLabel", "claim"] and header[-1] == "quote"
     rows = [line.split(",") for line in lines[1:]]
-    assert len(rows) == 61 and {r[header.index("subject")] for r in rows} == {"CHEBI:9168"}
-    assert "(61 rows; asserted facts only; --inferred adds the reasoner's conclusions)" in res.stderr
+    assert len(rows) == 63 and {r[header.index("subject")] for r in rows} == {"CHEBI:9168"}
+    assert "(63 rows; asserted facts only; --inferred adds the reasoner's conclusions)" in res.stderr
 
 
 def test_query_table_cuts_cells_visibly(runner) -> None:
@@ -201,7 +201,7 @@ def test_construct_as_json_is_json_ld(runner) -> None:
 def test_term_command(runner) -> None:
     res = runner.invoke(main, ["term", "Rapamune"])
     assert res.exit_code == 0, res.output
-    assert res.output.startswith("CHEBI:9168  sirolimus\nsynonyms: rapamycin (exact); Rapamune (related)")
-    assert "claims: 61" in res.output and "gkc:C0044: sirolimus NOT increases incidence of cancer" in res.output
+    assert res.output.startswith("CHEBI:9168  sirolimus\nsynonyms: rapamycin (exact); Rapamune® (related)")
+    assert "claims: 63" in res.output and "gkc:C0044: sirolimus NOT increases incidence of cancer" in res.output
     res = runner.invoke(main, ["term", "rapamicyn"])
     assert res.exit_code == 2 and "close names: CHEBI:9168 (rapamycin)" in res.output

@@ -179,11 +179,15 @@ def test_gerosuppressants_with_claim_ids_and_quotes(client: McpClient) -> None:
         assert_card(row["card"])
     assert {"sirolimus", "everolimus"} <= {r["drugLabel"] for r in out["rows"]}
     assert sorted({r["card"]["curie"] for r in out["rows"]}) == ids_in_process("gerosuppressants")
-    # gerosuppressant is a defined class: without the reasoner's conclusions no claim names it or
-    # an asserted subclass, and the answer says where to look
+    # gerosuppressant is a role (GEROKG:0000310) asserted on the drug the review calls one: its dossier
+    # holds that claim; the obsolete defined class (GEROKG:0000051) has no claim, and the answer says where to look
     dossier = client.ok("term_dossier", {"term": "gerosuppressant"})
-    assert dossier["term"]["curie"] == "GEROKG:0000051" and dossier["inferences_included"] is False
-    assert dossier["rows"] == [] and "--inferred" in dossier["note"] and "gerosuppressants" in dossier["note"]
+    assert dossier["term"]["curie"] == "GEROKG:0000310" and dossier["inferences_included"] is False
+    assert [r["card"]["curie"] for r in dossier["rows"]] == ["gkc:C0290"] and "note" not in dossier
+    card = dossier["rows"][0]["card"]
+    assert (card["subject"]["curie"], card["object"]["curie"]) == ("CHEBI:9168", "GEROKG:0000310")
+    obsolete = client.ok("term_dossier", {"term": "GEROKG:0000051"})
+    assert obsolete["rows"] == [] and "--inferred" in obsolete["note"] and "gerosuppressants" in obsolete["note"]
 
 
 def test_get_claim_gives_the_stored_quote(client: McpClient) -> None:
@@ -258,17 +262,19 @@ def test_unknown_tool_and_bad_arguments(client: McpClient) -> None:
     assert "parameter 'term'" in msg and "'rapamicyn'" in msg and "CHEBI:9168 (rapamycin)" in msg
 
 
-def test_why_everolimus_is_a_gerosuppressant(client: McpClient) -> None:
-    out = client.ok("why_classified", {"term": "everolimus", "superclass": "gerosuppressant"})
+def test_why_everolimus_is_a_rapalog(client: McpClient) -> None:
+    out = client.ok("why_classified", {"term": "everolimus", "superclass": "rapalog"})
     assert out["justified"] is True and out["term"]["curie"] == "CHEBI:68478"
-    assert [s["kind"] for s in out["steps"]] == ["is_a", "restriction", "definition"]
-    assert out["claims"]
+    assert [s["kind"] for s in out["steps"]] == ["is_a"]
+    assert [c["curie"] for c in out["claims"]] == ["gkc:C0002"]
     for c in out["claims"]:
         assert_card(c)
     cited = {c for s in out["steps"] for c in s["claims"]}
     assert cited == {c["curie"] for c in out["claims"]}
-    expected = gerokg.why("everolimus", "gerosuppressant")
+    expected = gerokg.why("everolimus", "rapalog")
     assert expected is not None and out["text"] == expected.text()
+    # the review never calls everolimus a gerosuppressant: the role is asserted on sirolimus only
+    assert client.ok("why_classified", {"term": "everolimus", "superclass": "gerosuppressant"})["justified"] is False
     msg = client.error("why_classified", {"term": "everolimus"})
     assert "superclass" in msg and "Field required" in msg
     msg = client.error("why_classified", {"term": "everolimus", "superclass": "no such class"})
@@ -484,9 +490,10 @@ def test_modelling_guide_is_a_resource_when_the_package_has_it(tmp_path: Any, mo
 
 
 @pytest.mark.java
-def test_inferred_gerosuppressant_dossier() -> None:
-    """With --inferred the dossier of the defined class gerosuppressant holds the claims about the
-    drugs the reasoner places under it, and every answer says the inferences are included."""
+def test_inferred_material_entity_dossier() -> None:
+    """With --inferred the dossier of material entity holds the claims about the drugs the reasoner
+    places under it (through the domains of the relations their claims use), and every answer says
+    the inferences are included."""
     from gerokg.reason import java_version
     from gerokg.store import open_store
 
@@ -494,15 +501,18 @@ def test_inferred_gerosuppressant_dossier() -> None:
         pytest.skip("no Java runtime: HermiT cannot run")
     c = McpClient("--inferred")
     try:
-        out = c.ok("term_dossier", {"term": "gerosuppressant"})
+        out = c.ok("term_dossier", {"term": "material entity"})
+        assert out["term"]["curie"] == "BFO:0000040"
         assert out["inferences_included"] is True and out["rows"] and "note" not in out
         for row in out["rows"]:
             assert_card(row["card"])
         vias = {row["viaLabel"] for row in out["rows"]}
         assert {"sirolimus", "everolimus"} <= vias
-        expected = gerokg.query("term-dossier", store=open_store(inferred=True), term="GEROKG:0000051")
+        expected = gerokg.query("term-dossier", store=open_store(inferred=True), term="BFO:0000040")
         assert expected.inferred is True
         assert sorted({r["card"]["curie"] for r in out["rows"]}) == sorted({r["claim"].curie for r in expected.rows})
+        asserted = gerokg.query("term-dossier", term="BFO:0000040")
+        assert {r["claim"].curie for r in asserted.rows} < {r["claim"].curie for r in expected.rows}
         assert c.ok("term_card", {"term": "everolimus"})["inferences_included"] is True
     finally:
         c.close()
