@@ -18,7 +18,9 @@ from gerokg.why import INFERRED_GRAPH
 reason_mod = importlib.import_module("gerokg.reason")  # the module, not gerokg.reason()
 FIXTURES = Path(__file__).parent / "fixtures"
 OBO = "http://purl.obolibrary.org/obo/"
-GEROSUPPRESSANT = "https://w3id.org/gerokg/GEROKG_0000051"
+# since the re-curation (gerosuppressant is a role asserted on drugs, no longer a defined class),
+# HermiT's conclusions that nothing asserts are BFO categories: a drug is a material entity
+MATERIAL_ENTITY = "http://purl.obolibrary.org/obo/BFO_0000040"
 NEW_DRUG = "http://example.org/drugs/NewRapalog"
 
 pytestmark = pytest.mark.java
@@ -51,7 +53,7 @@ def _subclass_pairs(store) -> set[tuple[str, str]]:
 def test_conclusions_are_computed_once_and_reused(monkeypatch: pytest.MonkeyPatch) -> None:
     first = reason_mod.reason()
     assert first.consistent
-    assert GEROSUPPRESSANT in first.superclasses[OBO + "CHEBI_68478"]  # everolimus
+    assert MATERIAL_ENTITY in first.superclasses[OBO + "CHEBI_68478"]  # everolimus
     calls = _no_hermit(monkeypatch)
     again = reason_mod.reason()
     assert calls == []
@@ -59,14 +61,14 @@ def test_conclusions_are_computed_once_and_reused(monkeypatch: pytest.MonkeyPatc
     assert set(again.graph) == set(first.graph)
     # the same triples, however they come, share one entry: a graph in memory, a release file
     store = open_store(inferred=True)
-    assert (OBO + "CHEBI_68478", GEROSUPPRESSANT) in _subclass_pairs(store)
+    assert (OBO + "CHEBI_68478", MATERIAL_ENTITY) in _subclass_pairs(store)
 
 
 def test_a_release_file_is_reasoned_over_with_its_extra_files(tmp_path: Path) -> None:
     release = tmp_path / "release.nt"
     release.write_bytes(release_ntriples())
     store = open_store(release=release, extra=[FIXTURES / "new-drug.ttl"], inferred=True)
-    assert (NEW_DRUG, GEROSUPPRESSANT) in _subclass_pairs(store)
+    assert (NEW_DRUG, MATERIAL_ENTITY) in _subclass_pairs(store)
     # the release file itself, not the package's sources: a drug added to it is classified
     merged = tmp_path / "with-drug.nt"
     from gerokg.rdfio import parse_rdf_file
@@ -74,8 +76,8 @@ def test_a_release_file_is_reasoned_over_with_its_extra_files(tmp_path: Path) ->
     g = parse_rdf_file(release)
     parse_rdf_file(FIXTURES / "new-drug.ttl", g)
     merged.write_bytes(g.serialize(format="nt", encoding="utf-8"))
-    assert (NEW_DRUG, GEROSUPPRESSANT) in _subclass_pairs(open_store(release=merged, inferred=True))
-    assert (NEW_DRUG, GEROSUPPRESSANT) not in _subclass_pairs(open_store(release=release, inferred=True))
+    assert (NEW_DRUG, MATERIAL_ENTITY) in _subclass_pairs(open_store(release=merged, inferred=True))
+    assert (NEW_DRUG, MATERIAL_ENTITY) not in _subclass_pairs(open_store(release=release, inferred=True))
 
 
 TINY = """@prefix owl: <http://www.w3.org/2002/07/owl#> .
@@ -120,7 +122,7 @@ def test_the_builds_conclusions_are_read_when_its_manifest_vouches(tmp_path: Pat
     monkeypatch.setenv("GEROKG_CACHE_DIR", "off")
     calls = _no_hermit(monkeypatch)
     store = open_store(release=release, inferred=True)
-    assert calls == [] and (OBO + "CHEBI_68478", GEROSUPPRESSANT) in _subclass_pairs(store)
+    assert calls == [] and (OBO + "CHEBI_68478", MATERIAL_ENTITY) in _subclass_pairs(store)
     # a release changed after the build is not vouched for: the reasoner is asked again
     with open(release, "a", encoding="utf-8") as fh:
         fh.write("<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> \"x\" .\n")

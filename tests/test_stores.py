@@ -74,8 +74,9 @@ def remote(request, release: Path, tmp_path_factory):
                 auth=server.auth or "basic", graph_param="graph-uri",
                 progress=lambda done, total: sent.append((done, total)))
             graphs = sorted(g for g in statuses if g != CATALOGUE_GRAPH)
-            # one upload per named graph: ontology, eight import modules, claims, catalogue
-            assert len(statuses) == 11 and "https://w3id.org/gerokg/imports/go_import.owl" in graphs
+            # one upload per named graph: ontology, bridge module, eight import modules, claims, catalogue
+            assert len(statuses) == 12 and "https://w3id.org/gerokg/imports/go_import.owl" in graphs
+            assert "https://w3id.org/gerokg/gerokg-bridge.owl" in graphs
             assert set(statuses.values()) <= {200, 201, 204}
             assert [d for d, _ in sent] == sorted(d for d, _ in sent)
             yield Loaded(server.name, server.query_url, graphs, name, server)
