@@ -59,6 +59,12 @@ NOT_YET_AGREEING: dict[str, str] = {
     "infections-and-viruses": ("Virtuoso 7.2.5's rows differ from the embedded store's since the query also "
                                "reads a claim's condition; not yet diagnosed"),
 }
+#: the same, only with the release as several default graphs (the N-Quads loaded graph by graph)
+NOT_YET_AGREEING_NQ: dict[str, str] = {
+    "native-definitions": ("with the release as several default graphs, Virtuoso 7.2.5 lists 8 native terms "
+                           "the embedded store does not (e.g. GEROKG:0000302), since the bridge module became "
+                           "a graph of its own; in one graph it agrees; not yet diagnosed"),
+}
 
 
 @dataclasses.dataclass
@@ -129,6 +135,9 @@ def test_query_agrees_with_the_embedded_store(remote, query, store) -> None:
     if remote.name == "virtuoso" and query.name in NOT_YET_AGREEING and (
             norm_rows(local.variables, answer.rows) != norm_rows(local.variables, local.rows)):
         pytest.xfail(NOT_YET_AGREEING[query.name])
+    if remote.variant == "virtuoso-nq" and query.name in NOT_YET_AGREEING_NQ and (
+            norm_rows(local.variables, answer.rows) != norm_rows(local.variables, local.rows)):
+        pytest.xfail(NOT_YET_AGREEING_NQ[query.name])
     assert answer.variables == local.variables
     assert norm_rows(local.variables, answer.rows) == norm_rows(local.variables, local.rows)
 
