@@ -573,6 +573,17 @@ def term_cmd(name: str, fmt: str, release: str | None, extra: tuple[str, ...]) -
         click.echo(t.text())
 
 
+def _query_limits(command: Any) -> Any:
+    """The per-query limits shared by ``serve`` and ``mcp`` (one set of options, one set of defaults)."""
+    command = click.option("--max-query-depth", default=64, show_default=True, type=click.IntRange(1, 1000),
+                           help="Levels of nested groups, sub-queries, expressions and paths a query may have.")(command)
+    command = click.option("--max-query-length", default=100_000, show_default=True,
+                           type=click.IntRange(1, 10_000_000), help="Characters a query may have.")(command)
+    return click.option("--max-query-memory", default=1024, show_default=True, type=click.IntRange(0, 1 << 20),
+                        help="MB of memory one query may use in its worker (0: no cap); past it the query "
+                             "gets a 503.")(command)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep 127.0.0.1 unless behind a proxy).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
@@ -588,12 +599,7 @@ def term_cmd(name: str, fmt: str, release: str | None, extra: tuple[str, ...]) -
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
 @click.option("--root-path", default="", callback=lambda _c, _p, v: _root_path(v),
               help="The path a reverse proxy publishes the site under (e.g. /gerokg), for the pages' links.")
-@click.option("--max-query-memory", default=1024, show_default=True, type=click.IntRange(0, 1 << 20),
-              help="MB of memory one query may use in its worker (0: no cap); past it the query gets a 503.")
-@click.option("--max-query-length", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000),
-              help="Characters a query may have.")
-@click.option("--max-query-depth", default=64, show_default=True, type=click.IntRange(1, 1000),
-              help="Levels of nested groups, sub-queries, expressions and paths a query may have.")
+@_query_limits
 @click.option("--max-connections", default=4096, show_default=True, type=click.IntRange(1, 1_000_000),
               help="Connections open at once; one more gets a 503.")
 @click.option("--head-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
@@ -641,12 +647,7 @@ def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: 
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
 @click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1, 10_000_000), help="Rows (or triples) per answer.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
-@click.option("--max-query-memory", default=1024, show_default=True, type=click.IntRange(0, 1 << 20),
-              help="MB of memory one query may use in its worker (0: no cap).")
-@click.option("--max-query-length", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000),
-              help="Characters a query may have.")
-@click.option("--max-query-depth", default=64, show_default=True, type=click.IntRange(1, 1000),
-              help="Levels of nested groups, sub-queries, expressions and paths a query may have.")
+@_query_limits
 @click.pass_context
 @_handle_errors
 def mcp_cmd(ctx: click.Context, use_http: bool, port: int, allow_sparql: bool, release: str | None,
