@@ -206,6 +206,7 @@ class Endpoint:
         self.site = site
         #: whether the store holds the reasoner's conclusions (every answer says so)
         self.inferred = inferred
+        self._store: Any = None  # the read-only store for descriptions, opened on first use
 
     # -- helpers
     @staticmethod
@@ -367,7 +368,7 @@ class Endpoint:
         from gerokg.rdfio import serialize_graph
 
         name, ctype = self._RDFLIB[fmt]
-        body = serialize_graph(graph, {"turtle": "turtle", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}[name])
+        body = serialize_graph(graph, name)
         return Response(body, status, headers=_cors({"Vary": "Accept"}), media_type=ctype)
 
     def _base(self, request: Any) -> str:
@@ -394,7 +395,7 @@ class Endpoint:
         """The served store, read-only (the pages' handle, or one opened once for the API)."""
         if self.site is not None:
             return self.site.store
-        if getattr(self, "_store", None) is None:
+        if self._store is None:
             import pyoxigraph as ox
 
             self._store = ox.Store.read_only(str(self.pool.store_path))
