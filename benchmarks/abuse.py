@@ -77,7 +77,7 @@ def _closed(s: socket.socket) -> bool:
 def measure() -> list[tuple[str, str, str]]:
     from test_endpoint_security import Trap, ssrf_corpus
 
-    from gerokg.server import EndpointConfig, start_server
+    from gerokg.serving.server import EndpointConfig, start_server
 
     rows: list[tuple[str, str, str]] = []
     cfg = EndpointConfig(port=0, max_query_memory_mb=256)

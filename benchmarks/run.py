@@ -157,7 +157,7 @@ def child_load(engine: str, files: list[str]) -> None:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from gerokg.store import GerokgStore
+    from gerokg.release.store import GerokgStore
 
     t = time.perf_counter()
     if engine == "oxigraph":
@@ -228,9 +228,9 @@ def main() -> None:
     from rdflib import Graph, Literal, URIRef
     from rdflib.term import Variable
 
-    from gerokg.build import build_release
-    from gerokg.query import bind_params, bind_query_text, list_queries, run_query
-    from gerokg.store import GerokgStore
+    from gerokg.artefacts.build import build_release
+    from gerokg.querying.canned import bind_params, bind_query_text, list_queries, run_query
+    from gerokg.release.store import GerokgStore
 
     data = HERE / "data"
     data.mkdir(exist_ok=True)
@@ -403,7 +403,7 @@ def _report_rows(report_graph: Any) -> list[tuple]:
 
 def run_engine(engine: str, g: Any) -> tuple[float, list[tuple]]:
     """Seconds and report rows of one engine on an rdflib graph, with gerokg's shapes."""
-    from gerokg.validate import _run_engine, load_shapes
+    from gerokg.checks.validate import _run_engine, load_shapes
 
     t = time.perf_counter()
     if engine == "pyrudof":
@@ -436,7 +436,7 @@ def validation_and_reasoning(args: Any, release_nt: Path, data: Path, work: Path
 
     from rdflib import Graph
 
-    from gerokg.rdfio import parse_rdf_file
+    from gerokg.rdf.rdfio import parse_rdf_file
 
     warnings.simplefilter("ignore")
     os.environ["GEROKG_CACHE_DIR"] = str(work / "cache")  # a cold cache of this run's own
@@ -546,7 +546,7 @@ def validation_and_reasoning(args: Any, release_nt: Path, data: Path, work: Path
     say("### 4c. A one-claim user file")
     say()
     user = ROOT / "tests" / "fixtures" / "shapes" / "valid-user-claim.ttl"
-    from gerokg.validate import validate
+    from gerokg.checks.validate import validate
 
     say("| engine | in-process, after start-up | in-process, whole merged graph (`full=True`) | "
         "`gerokg validate` process start to answer |")
@@ -574,8 +574,8 @@ def validation_and_reasoning(args: Any, release_nt: Path, data: Path, work: Path
         say("No Java runtime: HermiT not run.")
         say()
         return
-    from gerokg.reason import reason
-    from gerokg.store import open_store
+    from gerokg.release.reason import reason
+    from gerokg.release.store import open_store
 
     say("| claims | triples | HermiT, cold | kept conclusions (hash of the input, then read) | speed-up |")
     say("| ---: | ---: | ---: | ---: | ---: |")
@@ -639,9 +639,9 @@ def http_comparison(release_nt: Path, work: Path, queries: list[Any], repeat: in
     import urllib.parse
     import urllib.request
 
-    from gerokg.query import bind_params, bind_query_text
-    from gerokg.remote import publish_release
-    from gerokg.server import EndpointConfig, start_server
+    from gerokg.querying.canned import bind_params, bind_query_text
+    from gerokg.querying.remote import publish_release
+    from gerokg.serving.server import EndpointConfig, start_server
     from servers import oxigraph_available, oxigraph_server, virtuoso_available, virtuoso_server
 
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -80,7 +80,7 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
 
 
 def start(extra: list[Path], inferred: bool) -> Any:
-    from gerokg.server import EndpointConfig, start_server
+    from gerokg.serving.server import EndpointConfig, start_server
 
     store = tempfile.mkdtemp(prefix="gerokg-web-bench-")
     t = time.perf_counter()
@@ -110,7 +110,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="the release only")
     args = ap.parse_args()
 
-    from gerokg.reason import java_version
+    from gerokg.release.reason import java_version
 
     inferred = java_version() is not None
     sections = ["# Web pages: latency", "",

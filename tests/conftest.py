@@ -40,7 +40,7 @@ def review_path() -> Path:
 
 @pytest.fixture(scope="session")
 def review_text(review_path: Path):
-    from gerokg.review import ReviewText
+    from gerokg.sources.review import ReviewText
 
     return ReviewText.from_path(review_path)
 
@@ -56,7 +56,7 @@ def refdata() -> Path:
 @pytest.fixture(scope="session")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The release, built once per session (claims checked against the review when present)."""
-    from gerokg.build import build_release
+    from gerokg.artefacts.build import build_release
 
     out = tmp_path_factory.mktemp("release")
     review = SHARED / "review.txt"
@@ -66,14 +66,14 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sources():
-    from gerokg.build import load_sources_data
+    from gerokg.artefacts.build import load_sources_data
 
     return load_sources_data()
 
 
 @pytest.fixture(scope="session")
 def graphs(sources):
-    from gerokg.build import build_graphs
+    from gerokg.artefacts.build import build_graphs
 
     return build_graphs(sources)
 
@@ -85,7 +85,7 @@ def full_graph(graphs):
 
 @pytest.fixture(scope="session")
 def store(full_graph):
-    from gerokg.store import GerokgStore
+    from gerokg.release.store import GerokgStore
 
     s = GerokgStore()
     s.add_graph(full_graph)
@@ -94,7 +94,7 @@ def store(full_graph):
 
 @pytest.fixture(scope="session")
 def reasoning(full_graph):
-    from gerokg.reason import java_version, reason
+    from gerokg.release.reason import java_version, reason
 
     if java_version() is None:
         pytest.skip("no Java runtime: HermiT cannot run")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gerokg.agreement import compare_passes, epistemic_status, load_pass
+from gerokg.sources.agreement import compare_passes, epistemic_status, load_pass
 
 OURS = """
 claims:

@@ -11,9 +11,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, DCTERMS, OWL, RDF
 
 from gerokg import __version__
-from gerokg.build import ARTIFACTS, ONTOLOGY_IRI, build_release, release_date
+from gerokg.artefacts.build import ARTIFACTS, ONTOLOGY_IRI, build_release, release_date
 from gerokg.errors import CurationError
-from gerokg.rdfio import parse_rdf_file
+from gerokg.rdf.rdfio import parse_rdf_file
 
 
 def test_all_artifacts_are_written(release: Path) -> None:

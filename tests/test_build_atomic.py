@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gerokg.build import JOURNAL, build_release
+from gerokg.artefacts.build import JOURNAL, build_release
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = ROOT / "ontology" / "claims" / "review-claims.yaml"
@@ -43,13 +43,13 @@ def _consistent(out: Path) -> dict[str, str]:
 
 
 def _build_cmd(out: Path, claims: Path) -> list[str]:
-    code = ("import sys; from gerokg.build import build_release; "
+    code = ("import sys; from gerokg.artefacts.build import build_release; "
             f"build_release({str(out)!r}, claims_path={str(claims)!r})")
     return [sys.executable, "-c", code]
 
 
 def test_killed_builds_leave_a_whole_release(tmp_path: Path) -> None:
-    from gerokg.build import _locked, _recover
+    from gerokg.artefacts.build import _locked, _recover
 
     variant = _variant_claims(tmp_path)
     build_release(tmp_path / "reference-variant", claims_path=variant)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from gerokg.check import run_checks
-from gerokg.query import list_queries, run_query
-from gerokg.rdfio import expand_curie
-from gerokg.store import GerokgStore
+from gerokg.checks.check import run_checks
+from gerokg.querying.canned import list_queries, run_query
+from gerokg.rdf.rdfio import expand_curie
+from gerokg.release.store import GerokgStore
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qc"
 QC = [q for q in list_queries() if q.is_qc]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from gerokg.claims import load_claims, verify_against_review
+from gerokg.sources.claims import load_claims, verify_against_review
 from gerokg.errors import CurationError
-from gerokg.rdfio import expand_curie
-from gerokg.review import normalise
+from gerokg.rdf.rdfio import expand_curie
+from gerokg.sources.review import normalise
 
 HEADER = Path(__file__).parent / "fixtures" / "claims-header.yaml"
 
@@ -122,7 +122,7 @@ def test_curated_claims_match_the_review(sources, review_text) -> None:
 
 
 def test_definition_quotes_are_verbatim(sources, review_text) -> None:
-    from gerokg.build import DEFINITION_QUOTE
+    from gerokg.artefacts.build import DEFINITION_QUOTE
 
     missing = [str(s) for s, q in sources.edit.subject_objects(DEFINITION_QUOTE) if not review_text.find(str(q))]
     assert missing == []
@@ -245,7 +245,7 @@ def test_claim_kinds_agree_with_the_ontology(sources) -> None:
     from rdflib import Literal, URIRef
     from rdflib.namespace import OWL
 
-    from gerokg.claims import GKS, KINDS, NON_ASSERTIVE_KINDS
+    from gerokg.sources.claims import GKS, KINDS, NON_ASSERTIVE_KINDS
 
     g = sources.edit
     one_of = g.value(g.value(URIRef(GKS + "ClaimKind"), OWL.equivalentClass), OWL.oneOf)

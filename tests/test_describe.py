@@ -6,8 +6,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from gerokg.describe import SD, VOID, describe_resource, service_description, void_description
-from gerokg.rdfio import serialize_graph
+from gerokg.artefacts.describe import SD, VOID, describe_resource, service_description, void_description
+from gerokg.rdf.rdfio import serialize_graph
 
 ENDPOINT = "http://127.0.0.1:8000/sparql"
 VOID_URL = "http://127.0.0.1:8000/.well-known/void"
@@ -18,7 +18,7 @@ SCHEMA = "https://schema.org/"
 @pytest.fixture(scope="module")
 def served(full_graph, graphs):
     """A store as the endpoint holds it: the release in the default graph, the claims also named."""
-    from gerokg.store import GerokgStore
+    from gerokg.release.store import GerokgStore
 
     s = GerokgStore()
     s.add_graph(full_graph)
@@ -62,7 +62,7 @@ def test_void_links_endpoint_dumps_and_examples(served, full_graph) -> None:
     assert list(subsets) == [URIRef(CLAIMS)]
     # the canned queries, as sparql-llm reads them: executable, question, text, target endpoint
     examples = set(v.subjects(RDF.type, SH.SPARQLSelectExecutable))
-    from gerokg.query import list_queries
+    from gerokg.querying.canned import list_queries
 
     assert len(examples) == sum(1 for q in list_queries() if q.form == "SELECT")
     drugs = URIRef("https://w3id.org/gerokg/query/drugs-by-role")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gerokg.diagram import (
+from gerokg.pages.diagram import (
     DEFAULT_EXCLUDED_KINDS,
     EDGE_STYLES,
     NODE_STYLES,
@@ -29,7 +29,7 @@ from gerokg.diagram import (
     write_diagram,
 )
 from gerokg.errors import GerokgError, ParameterError
-from gerokg.explain import UnknownTermError
+from gerokg.answers.explain import UnknownTermError
 from gerokg.resources import ontology_dir
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
@@ -353,7 +353,7 @@ def test_png_and_determinism(store, fig_local) -> None:
 
 
 def test_dot_text_does_not_depend_on_the_hash_seed(fig) -> None:
-    code = "import sys; from gerokg.diagram import figure_dot; sys.stdout.write(figure_dot())"
+    code = "import sys; from gerokg.pages.diagram import figure_dot; sys.stdout.write(figure_dot())"
     for seed in ("1", "2"):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout.decode("utf-8")
@@ -365,7 +365,7 @@ def test_quotes_and_backslashes_in_a_claim_survive(full_graph) -> None:
     from rdflib import Literal, URIRef
     from rdflib.namespace import RDF
 
-    from gerokg.store import GerokgStore
+    from gerokg.release.store import GerokgStore
 
     gks = "https://w3id.org/gerokg/schema/"
     g = full_graph.__class__()

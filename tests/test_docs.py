@@ -15,7 +15,7 @@ from rdflib.namespace import OWL, RDFS
 
 pytest.importorskip("pylode", reason="gerokg docs needs pyLODE (pip install pylode==3.3.4)")
 
-from gerokg.docs import (
+from gerokg.pages.docs import (
     DOCS_FILES,
     MAX_ROWS,
     NATIVE_NS,
@@ -24,7 +24,7 @@ from gerokg.docs import (
     render_catalogue,
     write_docs,
 )
-from gerokg.query import list_queries, load_query
+from gerokg.querying.canned import list_queries, load_query
 
 IAO_DEFINITION = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
 QUOTE = URIRef("https://w3id.org/gerokg/schema/quote")
@@ -195,8 +195,8 @@ def test_long_answers_are_cut(docs) -> None:
 
 
 def test_values_are_escaped(release_graph: Graph) -> None:
-    from gerokg.docs import render_ontology
-    from gerokg.store import GerokgStore
+    from gerokg.pages.docs import render_ontology
+    from gerokg.release.store import GerokgStore
 
     g = Graph()
     for prefix, ns in release_graph.namespaces():
@@ -223,7 +223,7 @@ def test_output_is_byte_identical_across_runs(docs, tmp_path: Path) -> None:
     """A second run in a fresh process, with another hash seed, writes the same bytes."""
     out = tmp_path / "again"
     env = dict(os.environ, PYTHONHASHSEED="12345")
-    proc = subprocess.run([sys.executable, "-c", "import sys; from gerokg.docs import write_docs; write_docs(sys.argv[1])",
+    proc = subprocess.run([sys.executable, "-c", "import sys; from gerokg.pages.docs import write_docs; write_docs(sys.argv[1])",
                            str(out)], check=False, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""  # pyLODE's import-time logging.basicConfig(DEBUG) is undone
@@ -245,7 +245,7 @@ def test_unwritable_output_is_a_clear_error(tmp_path: Path, release_graph: Graph
 
 
 def test_query_text_helpers() -> None:
-    from gerokg.docs import _concat_separators, _order_vars
+    from gerokg.pages.docs import _concat_separators, _order_vars
 
     q = load_query("gerosuppressants")
     assert _concat_separators(q.text) == {"context": "; ", "quantities": "; ", "references": ", "}

@@ -79,7 +79,7 @@ def trap() -> Iterator[Trap]:
 
 @pytest.fixture(scope="module")
 def endpoint(release: Path) -> Iterator[Any]:
-    from gerokg.server import EndpointConfig, start_server
+    from gerokg.serving.server import EndpointConfig, start_server
 
     cfg = EndpointConfig(port=0, timeout=20, workers=2, max_query_memory_mb=256, head_timeout=1.0,
                          max_query_depth=64, max_query_length=50_000)
@@ -200,7 +200,7 @@ def test_generated_corpus_over_every_channel_reaches_nothing(endpoint, trap) -> 
 
 
 def test_canned_forms_and_queries_with_hostile_parameters_reach_nothing(endpoint, trap) -> None:
-    from gerokg.query import list_queries
+    from gerokg.querying.canned import list_queries
 
     before = trap.hits
     attacks = [f"<{trap.url}/x> }} SERVICE <{trap.url}/y> {{ ?a ?b ?c", f"{trap.url}/x", "CHEBI:9168> } SERVICE <" + trap.url + "> {"]
@@ -223,7 +223,7 @@ def test_the_engine_itself_would_call_out_but_a_confined_worker_cannot(trap, tmp
     script.write_text(
         "import sys, pyoxigraph as ox\n"
         "if sys.argv[1] == 'confined':\n"
-        "    from gerokg.sandbox import confine_network\n"
+        "    from gerokg.querying.sandbox import confine_network\n"
         "    c = confine_network(); print('isolated', c.network_blocked)\n"
         f"q = 'SELECT ?x WHERE {{ SERVICE <{trap.url}/sparql> {{ ?x ?y ?z }} }}'\n"
         "try:\n"
@@ -409,7 +409,7 @@ def test_error_answers_are_json(endpoint) -> None:
 
 
 def test_a_hostile_claim_from_a_user_file_renders(tmp_path: Path) -> None:
-    from gerokg.server import EndpointConfig, start_server
+    from gerokg.serving.server import EndpointConfig, start_server
 
     extra = tmp_path / "hostile-claim.ttl"
     extra.write_text(

@@ -11,9 +11,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from gerokg.cache import release_ntriples
-from gerokg.rdfio import new_graph, parse_rdf_file
-from gerokg.validate import ValidationReport, validate
+from gerokg.rdf.cache import release_ntriples
+from gerokg.rdf.rdfio import new_graph, parse_rdf_file
+from gerokg.checks.validate import ValidationReport, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 SHAPE_FIXTURES = sorted(FIXTURES.glob("*.ttl"))
@@ -119,7 +119,7 @@ def batch():
 def test_every_mutant_is_caught(mutants) -> None:
     """Each mutant draws a violation on itself or on a term it names (an unknown CHEBI ID is the
     term's fault, not the claim's)."""
-    from gerokg.rdfio import compact_iri
+    from gerokg.rdf.rdfio import compact_iri
 
     g, expected = mutants
     caught = {r.focus_node for r in validate(g).violations}

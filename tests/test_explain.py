@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import gerokg
-from gerokg.explain import UnknownTermError, explain, to_networkx
+from gerokg.answers.explain import UnknownTermError, explain, to_networkx
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -142,8 +142,8 @@ def test_contradicting_the_review_makes_tacrolimus_unsatisfiable() -> None:
 
 @pytest.mark.java
 def test_inferred_store_answers_with_the_reasoner_conclusions() -> None:
-    from gerokg.query import run_query
-    from gerokg.store import open_store
+    from gerokg.querying.canned import run_query
+    from gerokg.release.store import open_store
 
     store = open_store(inferred=True)
     subs = run_query("subclasses", store, {"class": "BFO:0000040"})
@@ -167,9 +167,9 @@ def test_mechanism_chains_follow_explains_steps(store, full_graph) -> None:
     chain the query finds is a chain explain finds (the same claims, in the same order)."""
     import re
 
-    from gerokg.explain import SIGNS
-    from gerokg.query import load_query, run_query
-    from gerokg.rdfio import prefixes
+    from gerokg.answers.explain import SIGNS
+    from gerokg.querying.canned import load_query, run_query
+    from gerokg.rdf.rdfio import prefixes
 
     text = load_query("mechanism-chains").text
     lists = re.findall(r"\?p1 IN \(([^)]*)\)", text)

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from rdflib import Dataset, URIRef
 
-from gerokg.exports import CLAIMS_TSV_COLUMNS, biolink_mapping
+from gerokg.artefacts.exports import CLAIMS_TSV_COLUMNS, biolink_mapping
 
 
 def _biolink_schema() -> dict:

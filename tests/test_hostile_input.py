@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from gerokg.cli import main
 from gerokg.errors import RdfParseError
-from gerokg.rdfio import parse_rdf_file
+from gerokg.rdf.rdfio import parse_rdf_file
 
 CORPUS = sorted((Path(__file__).parent / "fixtures" / "hostile" / "rdf").iterdir())
 
@@ -64,7 +64,7 @@ def test_bad_cli_options_exit_2(args: list[str]) -> None:
 
 
 def test_curation_errors_in_a_claims_file_leave_nothing_written(tmp_path: Path) -> None:
-    from gerokg.build import build_release
+    from gerokg.artefacts.build import build_release
     from gerokg.errors import CurationError
 
     bad = tmp_path / "claims.yaml"

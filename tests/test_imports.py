@@ -10,8 +10,8 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from gerokg.errors import ImportRefreshError
-from gerokg.imports import load_sources, read_term_list, refresh_imports
-from gerokg.rdfio import compact_iri, parse_rdf_file
+from gerokg.sources.imports import load_sources, read_term_list, refresh_imports
+from gerokg.rdf.rdfio import compact_iri, parse_rdf_file
 
 EXTERNAL = ("http://purl.obolibrary.org/obo/", "http://identifiers.org/hgnc/")
 
@@ -67,7 +67,7 @@ def test_committed_modules_match_the_snapshots(refdata: Path) -> None:
 
 @pytest.mark.refdata
 def test_obsolete_secondary_and_mislabelled_seeds_are_refused(refdata: Path, tmp_path: Path, monkeypatch) -> None:
-    from gerokg import imports
+    from gerokg.sources import imports
 
     onto = tmp_path / "ontology"
     shutil.copytree(imports.ontology_dir(), onto)
@@ -87,7 +87,7 @@ def test_obsolete_secondary_and_mislabelled_seeds_are_refused(refdata: Path, tmp
 
 @pytest.mark.refdata
 def test_changed_snapshot_checksum_is_refused(refdata: Path, tmp_path: Path, monkeypatch) -> None:
-    from gerokg import imports
+    from gerokg.sources import imports
 
     fake = tmp_path / "refdata"
     fake.mkdir()
@@ -98,7 +98,7 @@ def test_changed_snapshot_checksum_is_refused(refdata: Path, tmp_path: Path, mon
 
 def test_exact_labels_of_key_terms(sources) -> None:
     labels = sources.terms.labels
-    from gerokg.rdfio import expand_curie
+    from gerokg.rdf.rdfio import expand_curie
 
     expected = {
         "CHEBI:9168": "sirolimus",

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gerokg.errors import ParameterError
-from gerokg.query import bind_params, bind_query_text, list_queries, parse_param, run_query
+from gerokg.querying.canned import bind_params, bind_query_text, list_queries, parse_param, run_query
 
 ATTACKS_FILE = Path(__file__).parent / "fixtures" / "hostile" / "parameter-attacks.txt"
 PARAMETERISED = [q for q in list_queries() if q.params]
@@ -89,7 +89,7 @@ def test_random_text_never_escapes_the_values_block(text: str) -> None:
 
 @pytest.mark.server
 def test_attacks_over_http(release: Path) -> None:
-    from gerokg.server import EndpointConfig, start_server
+    from gerokg.serving.server import EndpointConfig, start_server
 
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     handle = start_server(EndpointConfig(port=0, timeout=10, workers=2), release=release / "gerokg-full.nt")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from gerokg.errors import RdfParseError
-from gerokg.rdfio import parse_rdf_file
+from gerokg.rdf.rdfio import parse_rdf_file
 
 
 @pytest.fixture()
@@ -127,7 +127,7 @@ def test_validate_refuses_a_file_over_the_size_limit(tmp_path: Path) -> None:
             fh.write(line)
     proc = _cli("validate", "--no-release", "--max-size", "1", str(big))
     assert proc.returncode == 2 and "more than the 1 MB" in proc.stderr
-    from gerokg.validate import validate
+    from gerokg.checks.validate import validate
 
     with pytest.raises(RdfParseError, match="MB"):
         validate(big, with_release=False, max_bytes=1000)

@@ -30,7 +30,7 @@ from mcp.client.session import ClientSession  # noqa: E402
 from mcp.client.stdio import stdio_client  # noqa: E402
 
 import gerokg  # noqa: E402
-from gerokg.query import list_queries  # noqa: E402
+from gerokg.querying.canned import list_queries  # noqa: E402
 
 pytestmark = pytest.mark.server
 
@@ -474,7 +474,7 @@ def test_http_port_in_use_is_a_usage_error() -> None:
 def test_modelling_guide_is_a_resource_when_the_package_has_it(tmp_path: Any, monkeypatch: Any) -> None:
     from types import SimpleNamespace
 
-    from gerokg import mcp_server
+    from gerokg.serving import mcp_server
 
     guide = tmp_path / "MODELLING.md"
     guide.write_text("# Modelling guide\n\nA claim says what its sentence says, no more.\n", encoding="utf-8")
@@ -494,8 +494,8 @@ def test_inferred_material_entity_dossier() -> None:
     """With --inferred the dossier of material entity holds the claims about the drugs the reasoner
     places under it (through the domains of the relations their claims use), and every answer says
     the inferences are included."""
-    from gerokg.reason import java_version
-    from gerokg.store import open_store
+    from gerokg.release.reason import java_version
+    from gerokg.release.store import open_store
 
     if java_version() is None:
         pytest.skip("no Java runtime: HermiT cannot run")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from gerokg.modelling import (
+from gerokg.checks.modelling import (
     check_circular_definitions,
     check_definition_genus,
     check_domain_range,
@@ -19,7 +19,7 @@ from gerokg.modelling import (
     load_relation_constraints,
     run_modelling_checks,
 )
-from gerokg.rdfio import expand_curie, parse_rdf_file
+from gerokg.rdf.rdfio import expand_curie, parse_rdf_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "modelling"
 OBO = "http://purl.obolibrary.org/obo/"
@@ -85,7 +85,7 @@ def test_native_terms_are_no_duplicates_of_the_whole_snapshots() -> None:
     if not (refdata / "go.json.gz").exists():
         pytest.skip("the reference snapshots are not beside the checkout")
     from gerokg.api import load_graph
-    from gerokg.modelling import snapshot_names
+    from gerokg.checks.modelling import snapshot_names
 
     names = snapshot_names(refdata)
     assert "cell cycle arrest" not in names  # GO merged it: the native term was a re-creation
@@ -105,9 +105,9 @@ def test_definition_genus_matches_the_parent() -> None:
 
 
 def test_non_assertive_claims_are_no_steps() -> None:
-    from gerokg.explain import Step, _edges, to_networkx
-    from gerokg.query import _load as load_query_file
-    from gerokg.store import GerokgStore
+    from gerokg.answers.explain import Step, _edges, to_networkx
+    from gerokg.querying.canned import _load as load_query_file
+    from gerokg.release.store import GerokgStore
 
     g = _load("non_assertive_step.ttl")
     store = GerokgStore()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gerokg.errors import RdfParseError
-from gerokg.rdfio import parse_rdf_file
+from gerokg.rdf.rdfio import parse_rdf_file
 
 
 @pytest.fixture()
@@ -70,7 +70,7 @@ def test_remote_jsonld_context_is_not_fetched(trap, tmp_path: Path) -> None:
 
 
 def test_owl_imports_are_not_followed(trap, tmp_path: Path) -> None:
-    from gerokg.validate import validate
+    from gerokg.checks.validate import validate
 
     url, hits = trap
     f = tmp_path / "imports.ttl"
@@ -82,7 +82,7 @@ def test_owl_imports_are_not_followed(trap, tmp_path: Path) -> None:
 
 @pytest.mark.java
 def test_reasoner_does_not_follow_imports(trap, tmp_path: Path) -> None:
-    from gerokg.reason import reason
+    from gerokg.release.reason import reason
 
     url, hits = trap
     f = tmp_path / "imports.ttl"
@@ -94,7 +94,7 @@ def test_reasoner_does_not_follow_imports(trap, tmp_path: Path) -> None:
 
 @pytest.mark.server
 def test_endpoint_refuses_service_and_load(trap, release: Path) -> None:
-    from gerokg.server import EndpointConfig, start_server
+    from gerokg.serving.server import EndpointConfig, start_server
 
     url, hits = trap
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))

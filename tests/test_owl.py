@@ -11,7 +11,7 @@ from rdflib.namespace import RDFS
 
 from conftest import ARTIFACTS, owlapi_classpath
 from gerokg.errors import ReasonerError
-from gerokg.rdfio import expand_curie
+from gerokg.rdf.rdfio import expand_curie
 
 pytestmark = pytest.mark.java
 
@@ -123,7 +123,7 @@ def test_inferred_axioms_come_as_rdf(reasoning) -> None:
 def test_missing_java_gives_a_clear_error(monkeypatch) -> None:
     import importlib
 
-    reason_mod = importlib.import_module("gerokg.reason")  # the module, not gerokg.reason()
+    reason_mod = importlib.import_module("gerokg.release.reason")  # the module, not gerokg.reason()
 
     monkeypatch.setattr(reason_mod.shutil, "which", lambda name: None)
     with pytest.raises(ReasonerError, match="no Java runtime found on PATH.*apt-get install default-jre-headless"):

@@ -8,7 +8,7 @@ import pytest
 from rdflib.plugins.sparql import prepareQuery
 
 from gerokg.errors import ParameterError, QueryNotFoundError
-from gerokg.query import bind_params, bind_query_text, list_queries, load_query, run_query
+from gerokg.querying.canned import bind_params, bind_query_text, list_queries, load_query, run_query
 from querytools import norm_rows
 
 QUERIES = list_queries(include_qc=False)
@@ -53,7 +53,7 @@ def test_every_query_answers(query, store) -> None:
 def _store_with(fixture: str):
     from conftest import FIXTURES
 
-    from gerokg.store import open_store
+    from gerokg.release.store import open_store
 
     return open_store(extra=[FIXTURES / fixture])
 
@@ -368,7 +368,7 @@ def test_every_query_that_returns_claims_has_the_claim_card(query, store) -> Non
     """A query whose answer holds claim IRIs returns the claim card's columns, under the same names."""
     import sys
 
-    card = sys.modules["gerokg.query"].CLAIM_CARD
+    card = sys.modules["gerokg.querying.canned"].CLAIM_CARD
     assert card[:2] == ("claim", "subject") and {"polarity", "kind", "hedge", "references", "section", "organism",
                                                   "population", "comparator", "context", "quantities", "quote"} <= set(card)
     if query.name in NEEDS_FIXTURE:
@@ -408,17 +408,17 @@ def test_a_claim_query_must_not_redefine_card_columns(tmp_path) -> None:
                    "PREFIX gks: <https://w3id.org/gerokg/schema/>\n"
                    "SELECT ?claim ?quote WHERE { ?claim gks:quote ?quote }\n")
     with pytest.raises(QuerySyntaxError, match=r"bad.rq: columns \?quote are claim card columns"):
-        sys.modules["gerokg.query"]._load(bad)
+        sys.modules["gerokg.querying.canned"]._load(bad)
     bad.write_text(bad.read_text().replace("SELECT ?claim ?quote", "SELECT ?quote"))
     with pytest.raises(QuerySyntaxError, match="must select \\?claim"):
-        sys.modules["gerokg.query"]._load(bad)
+        sys.modules["gerokg.querying.canned"]._load(bad)
 
 
 def test_each_answer_says_whether_inferences_are_included() -> None:
     import pyoxigraph as ox
 
-    from gerokg.store import open_store
-    from gerokg.why import INFERRED_GRAPH
+    from gerokg.release.store import open_store
+    from gerokg.answers.why import INFERRED_GRAPH
 
     st = open_store()
     assert run_query("gerosuppressants", st).inferred is False

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
 from gerokg.errors import RdfParseError
-from gerokg.rdfio import atomic_write, compact_iri, expand_curie, new_graph, parse_rdf_file, serialize_graph
+from gerokg.rdf.rdfio import atomic_write, compact_iri, expand_curie, new_graph, parse_rdf_file, serialize_graph
 
 EX = "https://w3id.org/gerokg/GEROKG_"
 
@@ -70,7 +70,7 @@ def test_serialisation_is_independent_of_hash_seed(tmp_path: Path) -> None:
         import sys
         sys.path.insert(0, %r)
         from test_rdfio import _sample, _graph
-        from gerokg.rdfio import serialize_graph
+        from gerokg.rdf.rdfio import serialize_graph
         sys.stdout.buffer.write(serialize_graph(_graph(_sample(), 1), "xml"))
         """ % str(Path(__file__).parent))
     outs = set()

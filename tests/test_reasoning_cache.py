@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import RDFS
 
-from gerokg.cache import cache_dir, release_ntriples
-from gerokg.store import open_store
-from gerokg.why import INFERRED_GRAPH
+from gerokg.rdf.cache import cache_dir, release_ntriples
+from gerokg.release.store import open_store
+from gerokg.answers.why import INFERRED_GRAPH
 
-reason_mod = importlib.import_module("gerokg.reason")  # the module, not gerokg.reason()
+reason_mod = importlib.import_module("gerokg.release.reason")  # the module, not gerokg.reason()
 FIXTURES = Path(__file__).parent / "fixtures"
 OBO = "http://purl.obolibrary.org/obo/"
 # since the re-curation (gerosuppressant is a role asserted on drugs, no longer a defined class),
@@ -71,7 +71,7 @@ def test_a_release_file_is_reasoned_over_with_its_extra_files(tmp_path: Path) ->
     assert (NEW_DRUG, MATERIAL_ENTITY) in _subclass_pairs(store)
     # the release file itself, not the package's sources: a drug added to it is classified
     merged = tmp_path / "with-drug.nt"
-    from gerokg.rdfio import parse_rdf_file
+    from gerokg.rdf.rdfio import parse_rdf_file
 
     g = parse_rdf_file(release)
     parse_rdf_file(FIXTURES / "new-drug.ttl", g)
@@ -88,7 +88,7 @@ ex:A a owl:Class . ex:B a owl:Class . ex:C a owl:Class ; owl:equivalentClass ex:
 
 
 def _tiny():
-    from gerokg.rdfio import new_graph
+    from gerokg.rdf.rdfio import new_graph
 
     g = new_graph()
     g.parse(data=TINY, format="turtle")
@@ -114,7 +114,7 @@ def test_a_store_restart_does_not_reason(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_the_builds_conclusions_are_read_when_its_manifest_vouches(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from gerokg.build import build_release
+    from gerokg.artefacts.build import build_release
 
     out = tmp_path / "release"
     build_release(out, inferred=True)

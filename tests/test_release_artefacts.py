@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
-from gerokg.build import ONTOLOGY_IRI, build_release, release_date
+from gerokg.artefacts.build import ONTOLOGY_IRI, build_release, release_date
 from gerokg.errors import BuildError
-from gerokg.rdfio import parse_rdf_file
+from gerokg.rdf.rdfio import parse_rdf_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = ROOT / "ontology" / "claims" / "review-claims.yaml"
@@ -225,7 +225,7 @@ def test_trig_holds_the_same_quads(release: Path) -> None:
 
 
 def test_split_nquads_per_graph(release: Path) -> None:
-    from gerokg.quads import split_nquads
+    from gerokg.artefacts.quads import split_nquads
 
     parts = split_nquads(release / "gerokg-full.nq")
     assert "https://w3id.org/gerokg/claims" in parts and "" not in parts
@@ -256,7 +256,7 @@ def test_curated_mappings_validate() -> None:
 
 
 def test_release_mappings_validate_and_hold_the_three_kinds(release: Path) -> None:
-    from gerokg.mappings import read_sssom
+    from gerokg.artefacts.mappings import read_sssom
 
     assert _sssom_problems(release / "gerokg.sssom.tsv") == []
     meta, rows = read_sssom(release / "gerokg.sssom.tsv")
@@ -388,7 +388,7 @@ def _changed_claims(tmp: Path) -> Path:
 
 def test_diff_reports_exactly_the_changed_claim(tmp_path: Path) -> None:
     from gerokg.cli import main
-    from gerokg.diff import diff_releases
+    from gerokg.artefacts.diff import diff_releases
 
     old, new = tmp_path / "old", tmp_path / "new"
     build_release(old, date="2026-12-01")
@@ -427,7 +427,7 @@ def test_build_writes_the_diff_against_the_previous_release(tmp_path: Path) -> N
 
 
 def test_diff_axioms_and_superclasses(release: Path, tmp_path: Path) -> None:
-    from gerokg.diff import diff_releases
+    from gerokg.artefacts.diff import diff_releases
 
     new = tmp_path / "new"
     shutil.copytree(release, new)
@@ -482,7 +482,7 @@ def test_ro_crate_lists_every_manifest_file(release: Path) -> None:
 @pytest.mark.java
 def test_simple_and_obo_carry_the_reasoners_superclasses(reasoning, graphs, sources) -> None:
     """With the reasoner's conclusions, simple (and OBO) hold inferred named superclasses, reduced."""
-    from gerokg import odk
+    from gerokg.artefacts import odk
 
     onto, modules = graphs["ontology"], list(sources.modules.values())
     sirolimus = URIRef(OBO + "CHEBI_9168")
@@ -500,7 +500,7 @@ def test_simple_and_obo_carry_the_reasoners_superclasses(reasoning, graphs, sour
     text = odk.obo_text(doc).decode("utf-8")
     frame = text.split("[Term]\nid: CHEBI:9168\n", 1)[1].split("\n\n", 1)[0]
     parents = {line.split(": ", 1)[1] for line in frame.splitlines() if line.startswith("is_a: ")}
-    from gerokg.rdfio import compact_iri
+    from gerokg.rdf.rdfio import compact_iri
 
     named = [p for p in inferred.objects(sirolimus, RDFS.subClassOf) if isinstance(p, URIRef)]
     assert parents == {compact_iri(str(p)) for p in named}
@@ -512,7 +512,7 @@ def test_cli_publishes_nquads_graph_by_graph(release: Path, tmp_path: Path) -> N
     from servers import oxigraph_available, oxigraph_server, select_bindings
 
     from gerokg.cli import main
-    from gerokg.quads import split_nquads
+    from gerokg.artefacts.quads import split_nquads
 
     reason = oxigraph_available()
     if reason:

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from gerokg.query import list_queries, run_query
-from gerokg.server import EndpointConfig, start_server
+from gerokg.querying.canned import list_queries, run_query
+from gerokg.serving.server import EndpointConfig, start_server
 from querytools import norm_rows
 
 pytestmark = pytest.mark.server
@@ -92,7 +92,7 @@ def test_content_negotiation_construct(endpoint, accept: str, needle: bytes) -> 
 @pytest.mark.parametrize("query", [q for q in list_queries(include_qc=False) if q.form == "SELECT"],
                          ids=[q.name for q in list_queries(include_qc=False) if q.form == "SELECT"])
 def test_every_canned_query_over_http_matches_the_embedded_store(endpoint, query, store) -> None:
-    from gerokg.remote import run_remote_query
+    from gerokg.querying.remote import run_remote_query
 
     local = run_query(query, store)
     remote = run_remote_query(query, f"{endpoint}/sparql")

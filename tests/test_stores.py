@@ -1,11 +1,11 @@
 """The canned queries on real triple stores (Oxigraph server, Virtuoso) loaded with gerokg publish.
 
 Virtuoso is loaded twice: with gerokg-full.nt into one graph, and with gerokg-full.nq graph by
-graph (:func:`gerokg.remote.publish_dataset`), queried with the release's graphs as the default
+graph (:func:`gerokg.querying.remote.publish_dataset`), queried with the release's graphs as the default
 graph (their merge: the ontology, each import module, the claims).
 
 Each store is started on 127.0.0.1 by the test, loaded through the SPARQL 1.1 Graph Store HTTP
-Protocol with :func:`gerokg.remote.publish_release` (what ``gerokg publish`` does), queried with
+Protocol with :func:`gerokg.querying.remote.publish_release` (what ``gerokg publish`` does), queried with
 SPARQLWrapper (what ``gerokg query --endpoint`` does), and stopped. Results must agree with the
 embedded store, except for the differences listed, with their explanation, in KNOWN_DIFFERENCES.
 """
@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from gerokg.query import list_queries, run_query
-from gerokg.quads import CATALOGUE_GRAPH
-from gerokg.remote import publish_dataset, publish_release, run_remote_query
+from gerokg.querying.canned import list_queries, run_query
+from gerokg.artefacts.quads import CATALOGUE_GRAPH
+from gerokg.querying.remote import publish_dataset, publish_release, run_remote_query
 from querytools import norm_rows
 from servers import oxigraph_available, oxigraph_server, virtuoso_available, virtuoso_server
 
@@ -162,7 +162,7 @@ def test_nquads_land_in_their_named_graphs(remote, release: Path) -> None:
     """Each graph of gerokg-full.nq holds, in the store, exactly the triples the file gives it."""
     if remote.variant != "virtuoso-nq":
         pytest.skip("loaded from N-Triples into one graph")
-    from gerokg.quads import split_nquads
+    from gerokg.artefacts.quads import split_nquads
     from servers import select_bindings
 
     expected = {g: len(b.splitlines()) for g, b in split_nquads(release / "gerokg-full.nq").items()}
@@ -177,7 +177,7 @@ def test_nquads_land_in_their_named_graphs(remote, release: Path) -> None:
 def test_a_release_with_named_graphs_serves_their_union(release, tmp_path) -> None:
     """gerokg-full.nq keeps the release's parts apart; served, its default graph is their union
     (without the query catalogue), the same triples as gerokg-full.nt."""
-    from gerokg.store import open_store
+    from gerokg.release.store import open_store
 
     nq = open_store(release / "gerokg-full.nq", location=tmp_path / "nq")
     nt = open_store(release / "gerokg-full.nt", location=tmp_path / "nt")

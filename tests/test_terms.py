@@ -7,8 +7,8 @@ import pytest
 
 import gerokg
 from gerokg.errors import ParameterError, TermResolutionError
-from gerokg.rdfio import compact_iri
-from gerokg.terms import TermResolver, curie_or_iri, fold, resolve_term
+from gerokg.rdf.rdfio import compact_iri
+from gerokg.querying.terms import TermResolver, curie_or_iri, fold, resolve_term
 
 
 @pytest.mark.parametrize(("name", "curie"), [
@@ -112,7 +112,7 @@ def test_term_object_for_a_native_term() -> None:
 
 
 def test_reasoner_result_is_a_reads_names() -> None:
-    from gerokg.reason import ReasoningResult
+    from gerokg.release.reason import ReasoningResult
 
     r = ReasoningResult(consistent=True, superclasses={
         "http://purl.obolibrary.org/obo/CHEBI_68478": {"https://w3id.org/gerokg/GEROKG_0000054"}})

@@ -11,8 +11,8 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import SH
 
 from gerokg.cli import main
-from gerokg.rdfio import compact_iri, new_graph, parse_rdf_file
-from gerokg.validate import load_shapes, validate
+from gerokg.rdf.rdfio import compact_iri, new_graph, parse_rdf_file
+from gerokg.checks.validate import load_shapes, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHAPE_FIXTURES = sorted((FIXTURES / "shapes").glob("*.ttl"))

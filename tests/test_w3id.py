@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gerokg.w3id import htaccess
+from gerokg.artefacts.w3id import htaccess
 
 APACHE = shutil.which("apache2") or ("/usr/sbin/apache2" if os.path.exists("/usr/sbin/apache2") else None)
 MODULES = Path("/usr/lib/apache2/modules")

@@ -14,8 +14,8 @@ from pathlib import Path
 import markupsafe
 import pytest
 
-from gerokg.query import list_queries
-from gerokg.reason import java_version
+from gerokg.querying.canned import list_queries
+from gerokg.release.reason import java_version
 
 pytestmark = pytest.mark.server
 
@@ -36,7 +36,7 @@ HOSTILE = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from gerokg.server import EndpointConfig, start_server
+    from gerokg.serving.server import EndpointConfig, start_server
 
     extra = tmp_path_factory.mktemp("web") / "hostile.ttl"
     extra.write_text(HOSTILE, encoding="utf-8")
@@ -302,7 +302,7 @@ def test_search_ranking_on_a_small_store() -> None:
     """The ranking rules, on a store made for the purpose (no server needed)."""
     import pyoxigraph as ox
 
-    from gerokg.web import Site
+    from gerokg.pages.web import Site
 
     st = ox.Store()
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -350,7 +350,7 @@ def test_every_labelled_term_has_a_page(site: str, store) -> None:
     opens a page."""
     import pyoxigraph as ox
 
-    from gerokg.web import term_href
+    from gerokg.pages.web import term_href
 
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     iris = sorted({q.subject.value for q in store.ox.quads_for_pattern(None, label, None)
@@ -413,7 +413,7 @@ def test_query_form_takes_a_label_and_offers_the_claims_terms(site: str) -> None
 
 def test_root_path_behind_a_proxy() -> None:
     """With --root-path /kg every link of the pages starts with /kg (the proxy strips it)."""
-    from gerokg.server import EndpointConfig, start_server
+    from gerokg.serving.server import EndpointConfig, start_server
 
     handle = start_server(EndpointConfig(port=0, root_path="/kg"))
     try:
@@ -442,14 +442,14 @@ def test_root_path_option_is_checked() -> None:
 @pytest.fixture(scope="module")
 def release_site():
     """The search of the web pages on the release's own store, without a server."""
-    from gerokg.query import default_store
-    from gerokg.web import Site
+    from gerokg.querying.canned import default_store
+    from gerokg.pages.web import Site
 
     return Site(default_store().ox, lambda *a: (200, b"", "", False))
 
 
 def _hits(site, text: str) -> list[tuple[str, str, str]]:
-    from gerokg.rdfio import compact_iri
+    from gerokg.rdf.rdfio import compact_iri
 
     return [(compact_iri(h.iri), h.label, h.kind) for h in site.search_terms(text)]
 

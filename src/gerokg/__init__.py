@@ -6,7 +6,9 @@ explain (causal chains with ``explain``, classifications with ``why``).
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import TYPE_CHECKING, Any
+
+from gerokg._version import __version__
 
 from gerokg.errors import (
     BuildError,
@@ -22,15 +24,23 @@ from gerokg.errors import (
     ShapeLoadError,
     TermResolutionError,
 )
-# Import the submodules that share a name with an API function first, so that a later
-# ``import gerokg.query`` cannot rebind ``gerokg.query`` to the module.
-import gerokg.explain  # noqa: F401
-import gerokg.query  # noqa: F401
-import gerokg.reason  # noqa: F401
-import gerokg.terms  # noqa: F401
-import gerokg.validate  # noqa: F401
-import gerokg.why  # noqa: F401
-from gerokg.api import build, explain, load_graph, query, reason, sparql, term, to_networkx, validate, why
+_API = ("build", "explain", "load_graph", "query", "reason", "sparql", "term", "to_networkx", "validate", "why")
+
+if TYPE_CHECKING:
+    from gerokg.api import build, explain, load_graph, query, reason, sparql, term, to_networkx, validate, why
+
+
+def __getattr__(name: str) -> Any:
+    """The API functions, imported on first use: ``import gerokg`` (and ``gerokg --help``) loads
+    neither rdflib nor pyoxigraph."""
+    if name in _API:
+        from gerokg import api
+
+        value = getattr(api, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'gerokg' has no attribute {name!r}")
+
 
 __all__ = [
     "BuildError",

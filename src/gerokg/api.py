@@ -10,13 +10,13 @@ from rdflib import Graph
 if TYPE_CHECKING:
     import networkx
 
-    from gerokg.explain import Chain
-    from gerokg.query import QueryResult
-    from gerokg.reason import ReasoningResult
-    from gerokg.store import GerokgStore
-    from gerokg.terms import Term
-    from gerokg.validate import ValidationReport
-    from gerokg.why import Justification
+    from gerokg.answers.explain import Chain
+    from gerokg.querying.canned import QueryResult
+    from gerokg.release.reason import ReasoningResult
+    from gerokg.release.store import GerokgStore
+    from gerokg.querying.terms import Term
+    from gerokg.checks.validate import ValidationReport
+    from gerokg.answers.why import Justification
 
 __all__ = ["build", "explain", "load_graph", "query", "reason", "sparql", "term", "to_networkx", "validate", "why"]
 
@@ -28,7 +28,7 @@ def build(out_dir: str | Path = "build", review: str | Path | None = None) -> Pa
     :param review: the review's text, to check every quote, section and reference against
     :returns: the path of the merged Turtle release
     """
-    from gerokg.build import build_release
+    from gerokg.artefacts.build import build_release
 
     result = build_release(out_dir, review=review)
     return result.out_dir / "gerokg-full.ttl"
@@ -46,10 +46,10 @@ def load_graph(path: str | Path | None = None) -> Graph:
     True
     """
     if path is not None:
-        from gerokg.rdfio import parse_rdf_file
+        from gerokg.rdf.rdfio import parse_rdf_file
 
         return parse_rdf_file(path)
-    from gerokg.build import build_graphs, load_sources_data
+    from gerokg.artefacts.build import build_graphs, load_sources_data
 
     return build_graphs(load_sources_data())["full"]
 
@@ -60,9 +60,9 @@ def validate(data: Any = None, with_release: bool = True, engine: str = "turbo")
     :param data: an rdflib graph, a path, a list of paths, or None for the release itself
     :param with_release: merge ``data`` with the release (so it can refer to gerokg's terms)
     :param engine: ``turbo`` (pyshacl-turbo, the default) or ``pyshacl``; the same reports
-    :returns: a :class:`gerokg.validate.ValidationReport`
+    :returns: a :class:`gerokg.checks.validate.ValidationReport`
     """
-    from gerokg.validate import validate as _validate
+    from gerokg.checks.validate import validate as _validate
 
     return _validate(data, with_release=with_release, engine=engine)
 
@@ -75,23 +75,23 @@ def query(name: str, endpoint: str | None = None, store: GerokgStore | None = No
 
     :param name: the query's name (``gerokg query --list``), or the path of a ``.rq`` file
     :param endpoint: a remote SPARQL endpoint URL (SPARQLWrapper); default: the embedded store
-    :param store: a :class:`gerokg.store.GerokgStore` to query instead of the release
+    :param store: a :class:`gerokg.release.store.GerokgStore` to query instead of the release
     :param params: the query's parameters, e.g. ``organism="NCBITaxon:10090"``; a term may be
         named by CURIE, IRI, label or synonym (``term="rapamycin"``)
-    :returns: a :class:`gerokg.query.QueryResult` (``.rows``: dicts of typed values;
+    :returns: a :class:`gerokg.querying.canned.QueryResult` (``.rows``: dicts of typed values;
         ``.inferred`` says whether the reasoner's conclusions were included)
 
     >>> rows = query("regulatory-events").rows
     >>> [(r["year"], r["drugLabel"]) for r in rows]
     [(1999, 'sirolimus'), (2010, 'everolimus')]
     """
-    from gerokg.query import CannedQuery, load_query, run_query, sparql_query
+    from gerokg.querying.canned import CannedQuery, load_query, run_query, sparql_query
 
     path = Path(name)
     q: CannedQuery = (sparql_query(path.read_text(encoding="utf-8"), path) if name.endswith((".rq", ".sparql"))
                       else load_query(name))
     if endpoint is not None:
-        from gerokg.remote import run_remote_query
+        from gerokg.querying.remote import run_remote_query
 
         return run_remote_query(q, endpoint, params)
     return run_query(q, store, params)
@@ -102,18 +102,18 @@ def sparql(text: str, endpoint: str | None = None, store: GerokgStore | None = N
 
     :param text: a SELECT, ASK, CONSTRUCT or DESCRIBE query
     :param endpoint: a remote SPARQL endpoint URL; default: the embedded store
-    :param store: a :class:`gerokg.store.GerokgStore` to query instead of the release
+    :param store: a :class:`gerokg.release.store.GerokgStore` to query instead of the release
     :returns: typed results
     :raises QuerySyntaxError: the text does not parse (one line, with line and column)
 
     >>> sparql("SELECT ?label WHERE { CHEBI:9168 rdfs:label ?label }").column("label")
     ['sirolimus']
     """
-    from gerokg.query import run_query, sparql_query
+    from gerokg.querying.canned import run_query, sparql_query
 
     q = sparql_query(text)
     if endpoint is not None:
-        from gerokg.remote import run_remote_query
+        from gerokg.querying.remote import run_remote_query
 
         return run_remote_query(q, endpoint, {})
     return run_query(q, store, {})
@@ -121,19 +121,19 @@ def sparql(text: str, endpoint: str | None = None, store: GerokgStore | None = N
 
 def term(name: str, store: GerokgStore | None = None) -> Term:
     """The term a CURIE, IRI, label or synonym names: label, synonyms, definition, parents,
-    children, ancestors and the review's claims about it; see :func:`gerokg.terms.term`.
+    children, ancestors and the review's claims about it; see :func:`gerokg.querying.terms.term`.
 
     >>> term("Rapamune").curie
     'CHEBI:9168'
     """
-    from gerokg.terms import term as _term
+    from gerokg.querying.terms import term as _term
 
     return _term(name, store)
 
 
 def reason(*extra: Any) -> ReasoningResult:
     """Classify the release (plus files or rdflib graphs) with HermiT; see :mod:`gerokg.reason`."""
-    from gerokg.reason import reason as _reason
+    from gerokg.release.reason import reason as _reason
 
     return _reason(extra=extra)
 
@@ -141,14 +141,14 @@ def reason(*extra: Any) -> ReasoningResult:
 def explain(subject: str, obj: str, max_steps: int = 4) -> list[Chain]:
     """Chains of the review's causal claims from ``subject`` to ``obj`` (CURIEs, IRIs, labels or
     synonyms); see :mod:`gerokg.explain`."""
-    from gerokg.explain import explain as _explain
+    from gerokg.answers.explain import explain as _explain
 
     return _explain(subject, obj, max_steps=max_steps)
 
 
 def to_networkx() -> networkx.MultiDiGraph:
-    """The claims as a networkx MultiDiGraph; see :func:`gerokg.explain.to_networkx`."""
-    from gerokg.explain import to_networkx as _to_networkx
+    """The claims as a networkx MultiDiGraph; see :func:`gerokg.answers.explain.to_networkx`."""
+    from gerokg.answers.explain import to_networkx as _to_networkx
 
     return _to_networkx()
 
@@ -161,6 +161,6 @@ def why(term: str, superclass: str, store: GerokgStore | None = None) -> Justifi
     >>> [s.kind for s in j.steps], j.claims
     (['is_a'], ['https://w3id.org/gerokg/claim/C0003'])
     """
-    from gerokg.why import why as _why
+    from gerokg.answers.why import why as _why
 
     return _why(term, superclass, store)

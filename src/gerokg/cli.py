@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from gerokg import __version__
+from gerokg._version import __version__
 from gerokg.errors import GerokgError
 
 __all__ = ["main"]
@@ -112,7 +112,7 @@ def build(ctx: click.Context, out_dir: str, review: str | None, no_review: bool,
     Example:
       gerokg build --out build --review ../shared/review.txt --date 2026-12-01
     """
-    from gerokg.build import build_release
+    from gerokg.artefacts.build import build_release
 
     review_path = None if no_review else (review or _default_review())
     result = build_release(out_dir, review=review_path, progress=_progress(ctx), inferred=inferred,
@@ -136,7 +136,7 @@ def diff(old: str, new: str, fmt: str) -> None:
     Example:
       gerokg diff releases/2026-11-01 build
     """
-    from gerokg.diff import diff_releases
+    from gerokg.artefacts.diff import diff_releases
 
     d = diff_releases(old, new)
     click.echo(d.to_json().decode("utf-8") if fmt == "json" else d.to_text(), nl=False)
@@ -154,7 +154,7 @@ def w3id(site: str, releases: str, latest: str) -> None:
     Example:
       gerokg w3id --site https://gerokg.example.org --releases https://files.example.org/gerokg > .htaccess
     """
-    from gerokg.w3id import htaccess
+    from gerokg.artefacts.w3id import htaccess
 
     try:
         click.echo(htaccess(site, releases, latest), nl=False)
@@ -185,7 +185,7 @@ def imports_refresh(refdata: str, check: bool, names: tuple[str, ...]) -> None:
     Example:
       gerokg imports refresh --refdata ../shared/refdata go chebi
     """
-    from gerokg.imports import refresh_imports
+    from gerokg.sources.imports import refresh_imports
 
     changed = refresh_imports(refdata, names or None, check=check)
     for name, differs in sorted(changed.items()):
@@ -196,7 +196,7 @@ def imports_refresh(refdata: str, check: bool, names: tuple[str, ...]) -> None:
 
 
 def _release_store(release: str | None, extra: tuple[str, ...] = ()) -> Any:
-    from gerokg.store import open_store
+    from gerokg.release.store import open_store
 
     return open_store(release, extra=extra)
 
@@ -227,11 +227,11 @@ def check(release: str | None, fmt: str, show: str, no_reasoner: bool, refdata: 
     """
     import json as _json
 
-    from gerokg.check import LEVELS, run_checks
+    from gerokg.checks.check import LEVELS, run_checks
 
     reasoning = None
     if not no_reasoner:
-        from gerokg.reason import java_version, reason
+        from gerokg.release.reason import java_version, reason
 
         if java_version() is not None:
             reasoning = reason()
@@ -274,8 +274,8 @@ def reason(ctx: click.Context, files: tuple[str, ...], fmt: str, only_native: bo
     """
     import json as _json
 
-    from gerokg.rdfio import compact_iri, serialize_graph
-    from gerokg.reason import reason as run_reasoner
+    from gerokg.rdf.rdfio import compact_iri, serialize_graph
+    from gerokg.release.reason import reason as run_reasoner
 
     progress = _progress(ctx)
     result = run_reasoner(extra=files, progress=progress)
@@ -283,7 +283,7 @@ def reason(ctx: click.Context, files: tuple[str, ...], fmt: str, only_native: bo
     if not result.consistent:
         click.echo(result.explanation, err=True)
         sys.exit(EXIT_VIOLATIONS)
-    from gerokg.terms import resolver_for
+    from gerokg.querying.terms import resolver_for
 
     names = resolver_for(_release_store(None, files) if files else None)
 
@@ -337,7 +337,7 @@ def validate_cmd(files: tuple[str, ...], fmt: str, no_release: bool, max_size: i
     Example:
       gerokg validate my-claims.ttl --format json
     """
-    from gerokg.validate import validate
+    from gerokg.checks.validate import validate
 
     report = validate(list(files) or None, with_release=not no_release,
                       max_bytes=max_size * 1000 * 1000 if max_size else None, engine=engine, full=full)
@@ -361,7 +361,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _format_value(v: Any) -> str:
-    from gerokg.query import IRI
+    from gerokg.querying.canned import IRI
 
     if v is None:
         return ""
@@ -423,19 +423,19 @@ def _run_and_print(q: Any, params: tuple[str, ...], fmt: str, width: int, endpoi
     import io as _io
     import json as _json
 
-    from gerokg.query import bind_params, bind_query_text, run_query
+    from gerokg.querying.canned import bind_params, bind_query_text, run_query
 
     values = _parse_params(params)
     store = None
     if endpoint:
-        from gerokg.remote import run_remote_query
+        from gerokg.querying.remote import run_remote_query
 
         if show_query:
             click.echo(bind_query_text(q, bind_params(q, values)))
             return
         result = run_remote_query(q, endpoint, values)
     else:
-        from gerokg.store import open_store
+        from gerokg.release.store import open_store
 
         store = open_store(release, extra=extra, location=location, inferred=inferred)
         if show_query:
@@ -507,7 +507,7 @@ def query(name: str | None, list_: bool, params: tuple[str, ...], fmt: str, widt
       gerokg query my.rq --format json
       gerokg query gerosuppressants --endpoint http://127.0.0.1:7878/query
     """
-    from gerokg.query import list_queries, load_query, sparql_query
+    from gerokg.querying.canned import list_queries, load_query, sparql_query
 
     if list_ or not name:
         for q in list_queries():
@@ -536,7 +536,7 @@ def sparql(text: str, params: tuple[str, ...], fmt: str, width: int, endpoint: s
     Example:
       gerokg sparql 'SELECT ?drug ?label WHERE { ?drug rdfs:subClassOf GEROKG:0000054 ; rdfs:label ?label }'
     """
-    from gerokg.query import sparql_query
+    from gerokg.querying.canned import sparql_query
 
     if text == "-":
         text = sys.stdin.read()
@@ -563,7 +563,7 @@ def term_cmd(name: str, fmt: str, release: str | None, extra: tuple[str, ...]) -
     import dataclasses
     import json as _json
 
-    from gerokg.terms import term as get_term
+    from gerokg.querying.terms import term as get_term
 
     store = _release_store(release, extra) if (release or extra) else None
     t = get_term(name, store)
@@ -620,9 +620,9 @@ def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: 
       gerokg serve --port 8000 --timeout 10
       curl 'http://127.0.0.1:8000/queries/gerosuppressants?format=csv'
     """
-    from gerokg.reason import java_version
-    from gerokg.server import EndpointConfig
-    from gerokg.server import serve as run_server
+    from gerokg.release.reason import java_version
+    from gerokg.serving.server import EndpointConfig
+    from gerokg.serving.server import serve as run_server
 
     if inferred and java_version() is None:
         raise click.UsageError("--inferred needs a Java runtime for the reasoner (e.g. apt-get install "
@@ -665,8 +665,8 @@ def mcp_cmd(ctx: click.Context, use_http: bool, port: int, allow_sparql: bool, r
       gerokg mcp
       gerokg mcp --http --port 8765 --allow-sparql
     """
-    from gerokg.mcp_server import run
-    from gerokg.server import EndpointConfig
+    from gerokg.serving.mcp_server import run
+    from gerokg.serving.server import EndpointConfig
 
     cfg = EndpointConfig(port=port, timeout=timeout, max_rows=max_rows, workers=workers,
                          max_query_memory_mb=max_query_memory, max_query_length=max_query_length,
@@ -698,7 +698,7 @@ def publish(ctx: click.Context, endpoint: str, graph: str | None, release: str |
       gerokg publish --endpoint http://127.0.0.1:7878/store
       gerokg publish --endpoint http://127.0.0.1:7878/store --release build/gerokg-full.nq
     """
-    from gerokg.remote import publish_dataset, publish_release
+    from gerokg.querying.remote import publish_dataset, publish_release
 
     progress = _progress(ctx)
     if release and release.endswith(".nq"):
@@ -716,7 +716,7 @@ def publish(ctx: click.Context, endpoint: str, graph: str | None, release: str |
         data: Any = release
     else:
         from gerokg.api import load_graph
-        from gerokg.rdfio import serialize_graph
+        from gerokg.rdf.rdfio import serialize_graph
 
         progress("assembling the release")
         data = serialize_graph(load_graph(), "nt")
@@ -753,7 +753,7 @@ def diagram(ctx: click.Context, term: str | None, out_path: str | None, fmt: str
       gerokg diagram CHEBI:68478 --format png         # everolimus: build/diagram-CHEBI_68478.png
       gerokg diagram --link-base / --out site/pathway.svg
     """
-    from gerokg.diagram import write_diagram
+    from gerokg.pages.diagram import write_diagram
 
     if out_path is None:
         stem = "pathway" if term is None else "diagram-" + "".join(c if c.isalnum() else "_" for c in term)
@@ -780,7 +780,7 @@ def docs(ctx: click.Context, out_dir: str, release: str | None) -> None:
       gerokg docs --out build/docs
       xdg-open build/docs/index.html     # works offline; queries.html is the catalogue
     """
-    from gerokg.docs import write_docs
+    from gerokg.pages.docs import write_docs
 
     progress = _progress(ctx)
     paths = write_docs(out_dir, release=release, progress=progress)
@@ -804,8 +804,8 @@ def explain(subject: str, obj: str, max_steps: int, limit: int, fmt: str) -> Non
     """
     import json as _json
 
-    from gerokg.explain import explain as run_explain
-    from gerokg.rdfio import compact_iri
+    from gerokg.answers.explain import explain as run_explain
+    from gerokg.rdf.rdfio import compact_iri
 
     chains = run_explain(subject, obj, max_steps=max_steps, limit=limit)
     if fmt == "json":
@@ -837,7 +837,7 @@ def why_cmd(term: str, superclass: str) -> None:
     Example:
       gerokg why everolimus gerosuppressant
     """
-    from gerokg.why import why as run_why
+    from gerokg.answers.why import why as run_why
 
     found = run_why(term, superclass)
     if found is None:

@@ -1,0 +1,1 @@
+"""Answers built on queries: causal chains (explain) and justified classifications (why) (layer 5)."""

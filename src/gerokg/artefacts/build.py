@@ -1,0 +1,488 @@
+"""Build the release: the ontology, its imports and the claims, as reproducible artifacts.
+
+``build_release`` reads ``ontology/gerokg-edit.ttl``, the import modules and the curated claims,
+and writes (all byte-for-byte reproducible, dated by an input, never by the clock):
+
+- ``gerokg.owl``: the ontology (RDF/XML) with ``owl:imports`` of the modules, plus
+  ``catalog-v001.xml`` and ``imports/*.owl`` beside it, so Protégé opens it offline; its version
+  IRI is ``https://w3id.org/gerokg/releases/YYYY-MM-DD/gerokg.owl`` (:func:`release_date`);
+- ``gerokg-full.owl`` / ``.ttl`` / ``.jsonld`` / ``.nt``: ontology, imports and claims merged;
+- ``gerokg-full.nq`` / ``.trig``: the same with one named graph per part (:mod:`gerokg.quads`);
+- ``gerokg-base.owl``, ``gerokg-simple.owl``, ``gerokg.obo``, ``gerokg.json``: the ODK-style
+  artefacts (:mod:`gerokg.odk`);
+- ``gerokg-claims.ttl``: the claims, the review and its sections;
+- the claim exports of :mod:`gerokg.exports` (``claims.tsv``, nanopublications, KGX);
+- ``gerokg.sssom.tsv`` (:mod:`gerokg.mappings`), ``ro-crate-metadata.json`` (:mod:`gerokg.crate`);
+- ``gerokg-diff.txt`` / ``.json`` when the folder held an earlier release (:mod:`gerokg.diff`);
+- ``MANIFEST.sha256``.
+
+Outputs are staged in a temporary folder and moved into place under a lock, so an interrupted or
+failed build leaves the previous artifacts intact and concurrent builds cannot interleave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF
+
+from gerokg._version import __version__
+from gerokg.artefacts.crate import CRATE_FILE
+from gerokg.sources.claims import GKS, ClaimSet, TermIndex, bridge_axioms, compile_claims, load_claims, verify_against_review
+from gerokg.errors import BuildError, CurationError
+from gerokg.sources.imports import load_sources, module_iri
+from gerokg.rdf.rdfio import atomic_write, new_graph, parse_rdf_file, serialize_graph
+from gerokg.resources import ontology_dir
+from gerokg.sources.review import ReviewText, normalise
+from gerokg import vocab
+
+__all__ = [
+    "ARTIFACTS",
+    "BRIDGE_IRI",
+    "ONTOLOGY_IRI",
+    "BuildResult",
+    "SourceData",
+    "build_graphs",
+    "build_release",
+    "load_sources_data",
+    "release_date",
+    "version_iri",
+]
+
+ONTOLOGY_IRI = URIRef(vocab.ONTOLOGY_IRI)
+#: the one module that holds axioms about imported classes, each annotated with its claims
+BRIDGE_IRI = URIRef(vocab.BRIDGE_IRI)
+IAO_DEFINITION = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
+IAO_DEFINITION_SOURCE = URIRef("http://purl.obolibrary.org/obo/IAO_0000119")
+DEFINITION_QUOTE = URIRef(GKS + "definition_quote")
+QUOTE = URIRef(GKS + "quote")
+
+#: every file a build writes, relative to the output folder
+ARTIFACTS = (
+    "gerokg.owl",
+    "gerokg-bridge.owl",
+    "catalog-v001.xml",
+    "gerokg-full.owl",
+    "gerokg-full.ttl",
+    "gerokg-full.jsonld",
+    "gerokg-full.nt",
+    "gerokg-claims.ttl",
+    "claims.tsv",
+    "gerokg-nanopubs.trig",
+    "kgx_nodes.tsv",
+    "kgx_edges.tsv",
+    "gerokg-queries.ttl",
+    "gerokg-base.owl",
+    "gerokg-simple.owl",
+    "gerokg.obo",
+    "gerokg.json",
+    "gerokg-full.nq",
+    "gerokg-full.trig",
+    "gerokg.sssom.tsv",
+    "ro-crate-metadata.json",
+)
+
+
+@dataclass
+class SourceData:
+    """The parsed sources of a build."""
+
+    edit: Graph
+    modules: dict[str, Graph]
+    module_bytes: dict[str, bytes]
+    terms: TermIndex
+    claims: ClaimSet
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote."""
+
+    out_dir: Path
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    triples: int = 0
+    claims: int = 0
+    changed: list[str] = field(default_factory=list)
+
+
+def load_sources_data(review: str | Path | None = None, claims_path: str | Path | None = None) -> SourceData:
+    """Parse the edit file, the import modules and the claims; check claims against the review.
+
+    :param review: path of the review's text; when given, every quote, section and reference of
+        the claims and every definition quote is checked against it
+    :param claims_path: a claims file to use instead of ``ontology/claims/review-claims.yaml``
+    :raises CurationError: curated data is wrong (all problems listed with file and line)
+    """
+    odir = ontology_dir()
+    edit = parse_rdf_file(odir / "gerokg-edit.ttl")
+    modules: dict[str, Graph] = {}
+    module_bytes: dict[str, bytes] = {}
+    for name, source in sorted(load_sources().items()):
+        if not source.module_path.exists():
+            raise BuildError(f"{source.module_path}: import module missing; run 'gerokg imports refresh'")
+        module_bytes[name] = source.module_path.read_bytes()
+        modules[name] = parse_rdf_file(source.module_path)
+    terms = TermIndex([edit, *modules.values()])
+    claims = load_claims(claims_path or odir / "claims" / "review-claims.yaml", terms)
+    if review is not None:
+        text = ReviewText.from_path(review)
+        problems = verify_against_review(claims, text)
+        for s, q in edit.subject_objects(DEFINITION_QUOTE):
+            if not text.find(str(q)):
+                problems.append(f"gerokg-edit.ttl: {s}: definition quote not found in the review: {str(q)[:80]!r}")
+        if problems:
+            raise CurationError(problems)
+    return SourceData(edit, modules, module_bytes, terms, claims)
+
+
+def _fold_definition_sources(edit: Graph) -> Graph:
+    """Copy the edit graph, turning the definition shorthand into axiom annotations."""
+    g = new_graph()
+    for t in edit:
+        if t[1] in (DEFINITION_QUOTE, IAO_DEFINITION_SOURCE) and (t[0], IAO_DEFINITION, None) in edit:
+            continue
+        g.add(t)
+    for s, definition in edit.subject_objects(IAO_DEFINITION):
+        quotes = list(edit.objects(s, DEFINITION_QUOTE))
+        sources = list(edit.objects(s, IAO_DEFINITION_SOURCE))
+        if not quotes and not sources:
+            continue
+        ax = BNode()
+        g.add((ax, RDF.type, OWL.Axiom))
+        g.add((ax, OWL.annotatedSource, s))
+        g.add((ax, OWL.annotatedProperty, IAO_DEFINITION))
+        g.add((ax, OWL.annotatedTarget, definition))
+        for q in quotes:
+            g.add((ax, QUOTE, Literal(normalise(str(q)))))
+        for src in sources:
+            g.add((ax, IAO_DEFINITION_SOURCE, src))
+    return g
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def release_date(date: str | None = None) -> str | None:
+    """The release date (``YYYY-MM-DD``), from an input and never from the clock.
+
+    In order: ``date`` itself; the environment variable ``SOURCE_DATE_EPOCH`` (seconds since the
+    epoch, read as a UTC date, as reproducible-builds tools set it); the date of the last commit of
+    the git checkout holding the ontology sources. None when there is none of these (an installed
+    package outside a checkout).
+
+    :param date: an explicit date, ``YYYY-MM-DD``
+    :raises BuildError: ``date`` or ``SOURCE_DATE_EPOCH`` is malformed
+
+    >>> release_date("2026-12-01")
+    '2026-12-01'
+    """
+    if date is not None:
+        if not _DATE.fullmatch(date):
+            raise BuildError(f"--date {date!r}: expected a date as YYYY-MM-DD")
+        try:
+            datetime.date.fromisoformat(date)
+        except ValueError:
+            raise BuildError(f"--date {date!r}: not a calendar date") from None
+        return date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            stamp = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise BuildError(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970-01-01") from None
+        return stamp.date().isoformat()
+    import subprocess
+
+    try:
+        proc = subprocess.run(["git", "-C", str(ontology_dir()), "log", "-1", "--format=%cs"],
+                              capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    out = proc.stdout.strip()
+    return out if proc.returncode == 0 and _DATE.fullmatch(out) else None
+
+
+def version_iri(date: str | None) -> URIRef:
+    """The version IRI of a release: ``releases/YYYY-MM-DD/gerokg.owl`` (OBO convention).
+
+    Without a date (no input gives one), the package version stands in its place.
+    """
+    return URIRef(f"{vocab.RELEASES}{date or __version__}/gerokg.owl")
+
+
+def build_graphs(data: SourceData, date: str | None = None) -> dict[str, Graph]:
+    """Assemble the release graphs.
+
+    :param date: the release date (``YYYY-MM-DD``) for the version IRI; default from
+        :func:`release_date`
+    :returns: ``ontology`` (gerokg.owl, the base: nothing asserted on imported classes),
+        ``bridge`` (gerokg-bridge.owl: the axioms about imported classes that claims state),
+        ``claims`` (gerokg-claims.ttl) and ``full`` (merged)
+    """
+    onto = _fold_definition_sources(data.edit)
+    date = date or release_date()
+    onto.add((ONTOLOGY_IRI, OWL.versionIRI, version_iri(date)))
+    onto.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(__version__)))
+    onto.add((ONTOLOGY_IRI, OWL.imports, BRIDGE_IRI))
+    claims_graph, axioms = compile_claims(data.claims)
+    for t in axioms:
+        onto.add(t)
+    bridge = new_graph()
+    bridge.add((BRIDGE_IRI, RDF.type, OWL.Ontology))
+    bridge.add((BRIDGE_IRI, URIRef("http://purl.org/dc/terms/title"), Literal("gerokg bridge module")))
+    bridge.add((BRIDGE_IRI, URIRef("http://purl.org/dc/terms/description"), Literal(
+        "The axioms gerokg asserts about imported (ChEBI, HGNC, GO, MONDO) classes. Each one is stated by a "
+        "claim of the source review (gks:supported_by on the axiom); the base ontology gerokg.owl asserts "
+        "nothing on imported classes. See ontology/MODELLING.md.")))
+    bridge.add((BRIDGE_IRI, OWL.versionIRI, URIRef(str(version_iri(date)).replace("gerokg.owl", "gerokg-bridge.owl"))))
+    for name in sorted(data.modules):
+        bridge.add((BRIDGE_IRI, OWL.imports, module_iri(name)))
+    for t in bridge_axioms(data.claims):
+        bridge.add(t)
+    # declare what the bridge uses from gerokg.owl (native classes, annotation properties), so that
+    # the module is OWL 2 DL on its own import closure too
+    used = {x for t in bridge for x in (t[1], t[2]) if isinstance(x, URIRef)}
+    declared = (OWL.Class, OWL.AnnotationProperty, OWL.ObjectProperty, OWL.NamedIndividual)
+    for iri in sorted(used):
+        for kind in onto.objects(iri, RDF.type):
+            if kind in declared:
+                bridge.add((iri, RDF.type, kind))
+    full = new_graph()
+    for t in onto:
+        if t[1] != OWL.imports:
+            full.add(t)
+    for t in bridge:
+        if t[0] != BRIDGE_IRI:
+            full.add(t)
+    for module in data.modules.values():
+        for t in module:
+            if t[0] not in {module_iri(n) for n in data.modules}:
+                full.add(t)
+    for t in claims_graph:
+        full.add(t)
+    return {"ontology": onto, "bridge": bridge, "claims": claims_graph, "full": full}
+
+
+JOURNAL = ".gerokg-swap"
+
+
+def _add_diff(out: Path, outputs: dict[str, bytes], step: Callable[[str], None]) -> None:
+    """Add ``gerokg-diff.json``/``.txt`` against the release already in ``out``, if there is one.
+
+    When the new release equals the old one (but for these files), the old diff files are kept,
+    so rebuilding the same sources is byte-identical.
+    """
+    from gerokg.artefacts.diff import DIFF_FILES, diff_releases
+
+    if not (out / "MANIFEST.sha256").is_file() or not (out / "claims.tsv").is_file():
+        return
+    old = {}
+    for line in (out / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines():
+        _digest, _sep, name = line.partition("  ")
+        if name and (out / name).is_file():
+            old[name] = (out / name).read_bytes()
+    skip = {*DIFF_FILES, CRATE_FILE}
+    if {k: v for k, v in old.items() if k not in skip} == {k: v for k, v in outputs.items() if k not in skip}:
+        for name in DIFF_FILES:
+            if name in old:
+                outputs[name] = old[name]
+        return
+    step("comparing with the previous release in the output folder (gerokg-diff.json, gerokg-diff.txt)")
+    d = diff_releases(old, outputs)
+    outputs["gerokg-diff.json"] = d.to_json()
+    outputs["gerokg-diff.txt"] = d.to_text().encode("utf-8")
+
+
+def _crate(data: SourceData, outputs: dict[str, bytes], date: str) -> bytes:
+    from rdflib.namespace import DCTERMS
+
+    from gerokg.artefacts.crate import ro_crate
+
+    edit = data.edit
+    modules = {name: (src.license, src.snapshot) for name, src in sorted(load_sources().items())}
+    return ro_crate(
+        {k: v for k, v in outputs.items() if k != CRATE_FILE},
+        title=str(edit.value(ONTOLOGY_IRI, DCTERMS.title) or "gerokg"),
+        description=str(edit.value(ONTOLOGY_IRI, DCTERMS.description) or ""),
+        license_iri=str(edit.value(ONTOLOGY_IRI, DCTERMS.license) or "https://creativecommons.org/licenses/by/4.0/"),
+        date=date, version_iri=str(version_iri(date)), modules=modules)
+
+
+def _roll_forward(out: Path, staging: Path) -> None:
+    """Move every staged file into place (manifest last), then drop the journal and staging."""
+    files = sorted(p for p in staging.rglob("*") if p.is_file() and p.name != "MANIFEST.sha256")
+    for src in files:
+        dest = out / src.relative_to(staging)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dest)
+    if (staging / "MANIFEST.sha256").exists():
+        os.replace(staging / "MANIFEST.sha256", out / "MANIFEST.sha256")
+    os.unlink(out / JOURNAL)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Finish a swap a killed build left half done; remove staging folders of killed builds."""
+    journal = out / JOURNAL
+    if journal.exists():
+        staging = out / journal.read_text().strip()
+        if staging.is_dir() and staging.name.startswith(".staging-"):
+            _roll_forward(out, staging)
+        else:
+            journal.unlink()
+    for stale in out.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".gerokg-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def build_release(
+    out_dir: str | Path = "build",
+    review: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    claims_path: str | Path | None = None,
+    inferred: bool = False,
+    date: str | None = None,
+    sign_key: str | Path | None = None,
+) -> BuildResult:
+    """Build every release artifact into ``out_dir``.
+
+    :param out_dir: output folder (created if needed)
+    :param review: the review's text, to check quotes, sections and references against
+    :param progress: called with a short message before each step
+    :param claims_path: a claims file to use instead of ``ontology/claims/review-claims.yaml``
+    :param inferred: also classify with HermiT and write ``gerokg-inferred.ttl`` (needs Java)
+    :param date: the release date ``YYYY-MM-DD`` (version IRI, nanopublications' ``dct:created``,
+        mapping date); default from :func:`release_date`, never the clock
+    :param sign_key: a file with an RSA private key to sign the nanopublications with
+    :returns: what was written, with checksums
+    :raises CurationError: the curated sources have problems (nothing is written)
+    :raises BuildError: the build failed (the previous artifacts are left intact)
+    """
+    from gerokg.artefacts import exports
+
+    def step(msg: str) -> None:
+        if progress:
+            progress(msg)
+
+    out = Path(out_dir)
+    when = release_date(date)
+    if when is None:
+        raise BuildError("no release date: give --date YYYY-MM-DD or set SOURCE_DATE_EPOCH "
+                         "(outside a git checkout there is no last commit to take it from)")
+    key = None
+    if sign_key is not None:
+        key = exports.read_signing_key(sign_key)
+    step("reading the ontology, imports and claims")
+    data = load_sources_data(review, claims_path)
+    step("assembling the release graphs")
+    graphs = build_graphs(data, when)
+    outputs: dict[str, bytes] = {}
+    step("serialising gerokg.owl")
+    outputs["gerokg.owl"] = serialize_graph(graphs["ontology"], "xml")
+    outputs["gerokg-bridge.owl"] = serialize_graph(graphs["bridge"], "xml")
+    outputs["catalog-v001.xml"] = (ontology_dir() / "catalog-v001.xml").read_bytes()
+    for name, blob in data.module_bytes.items():
+        outputs[f"imports/{name}_import.owl"] = blob
+    step("serialising gerokg-full (owl, ttl, jsonld, nt)")
+    outputs["gerokg-full.owl"] = serialize_graph(graphs["full"], "xml")
+    outputs["gerokg-full.ttl"] = serialize_graph(graphs["full"], "turtle")
+    outputs["gerokg-full.jsonld"] = serialize_graph(graphs["full"], "json-ld")
+    outputs["gerokg-full.nt"] = serialize_graph(graphs["full"], "nt")
+    outputs["gerokg-claims.ttl"] = serialize_graph(graphs["claims"], "turtle")
+    step("writing claim exports (TSV, nanopublications, KGX) and the query catalogue")
+    outputs.update(exports.export_all(data, graphs, when, key))
+    from gerokg.querying.catalogue import catalogue_graph, catalogue_turtle
+
+    outputs["gerokg-queries.ttl"] = catalogue_turtle()
+    conclusions = None
+    if inferred:
+        from gerokg.errors import ReasonerError
+        from gerokg.release.reason import reason
+
+        step("classifying with HermiT (gerokg-inferred.ttl)")
+        classified = reason(graph=graphs["full"])
+        if not classified.consistent:
+            raise ReasonerError(classified.explanation)
+        conclusions = classified.graph
+        outputs["gerokg-inferred.ttl"] = serialize_graph(conclusions, "turtle")
+    from gerokg.artefacts import odk
+    from gerokg.artefacts import quads
+    from gerokg.artefacts.mappings import release_sssom
+
+    step("writing the ODK artefacts (base, simple, OBO, obographs)")
+    modules = [*data.modules.values(), graphs["bridge"]]  # gerokg.owl imports the bridge too
+    outputs["gerokg-base.owl"] = serialize_graph(odk.base_graph(graphs["ontology"], ONTOLOGY_IRI, when), "xml")
+    outputs["gerokg-simple.owl"] = serialize_graph(
+        odk.simple_graph(graphs["ontology"], modules, ONTOLOGY_IRI, when, conclusions), "xml")
+    doc = odk.obo_document(graphs["ontology"], modules, when, conclusions)
+    outputs["gerokg.obo"] = odk.obo_text(doc)
+    outputs["gerokg.json"] = odk.obographs_json(doc, graphs["ontology"], modules, when)
+    step("writing the named-graph dataset (gerokg-full.nq, gerokg-full.trig) and the mappings")
+    named = quads.dataset_graphs(ONTOLOGY_IRI, graphs["ontology"], data.modules, graphs["claims"],
+                                 catalogue_graph(), conclusions, bridge=(BRIDGE_IRI, graphs["bridge"]))
+    outputs["gerokg-full.nq"] = quads.nquads(named)
+    outputs["gerokg-full.trig"] = quads.trig(named)
+    merged = new_graph()
+    for g in (graphs["ontology"], *modules):
+        for t in g:
+            merged.add(t)
+    outputs["gerokg.sssom.tsv"] = release_sssom(merged, when, str(version_iri(when)))
+    step(f"writing {len(outputs)} files to {out}")
+    result = BuildResult(out_dir=out, triples=len(graphs["full"]), claims=len(data.claims.claims))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
+    with _locked(out):
+        _recover(out)
+        _add_diff(out, outputs, step)
+        outputs[CRATE_FILE] = _crate(data, outputs, when)
+        manifest = "".join(
+            f"{hashlib.sha256(blob).hexdigest()}  {name}\n" for name, blob in sorted(outputs.items())
+        )
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+        try:
+            for name, blob in outputs.items():
+                target = staging / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(blob)
+            (staging / "MANIFEST.sha256").write_bytes(manifest.encode())
+            for name, blob in sorted(outputs.items()):
+                final = out / name
+                old = final.read_bytes() if final.exists() else None
+                if old != blob:
+                    result.changed.append(name)
+            # the journal names the complete staged release: if this process dies while moving
+            # files, the next build (or load) finishes the move before anything else
+            atomic_write(out / JOURNAL, staging.name.encode())
+            _roll_forward(out, staging)
+        except OSError as exc:
+            raise BuildError(f"{out}: could not write the release: {exc}") from exc
+        finally:
+            if not (out / JOURNAL).exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    for line in manifest.splitlines():
+        digest, name = line.split("  ", 1)
+        result.files[name] = digest
+    return result

@@ -1,0 +1,304 @@
+"""Claim exports written by the build: ``claims.tsv``, nanopublications and KGX tables.
+
+- ``claims.tsv``: one row per claim, CURIEs and labels, references ``;``-separated.
+- ``gerokg-nanopubs.trig``: one nanopublication per claim, with head, assertion, provenance and
+  publication-info graphs. The assertion of an affirmed claim is its triple; a negated claim
+  asserts a statement node marked ``gks:polarity gks:negated``, never the triple itself.
+- ``kgx_nodes.tsv`` / ``kgx_edges.tsv``: the KGX TSV format with Biolink categories and predicates
+  (``ontology/biolink-mapping.yaml``), for Translator tools.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from gerokg._version import __version__
+from gerokg.sources.claims import GKC, GKS, REVIEW, Claim
+from gerokg.rdf.rdfio import compact_iri, expand_curie
+from gerokg.resources import ontology_dir
+
+__all__ = ["CLAIMS_TSV_COLUMNS", "biolink_mapping", "export_all", "kgx_tables", "nanopubs_trig", "read_signing_key"]
+
+NP = Namespace("http://www.nanopub.org/nschema#")
+CLAIMS_TSV_COLUMNS = (
+    "claim_id", "subject", "subject_label", "predicate", "predicate_label", "object", "object_label",
+    "quote", "references", "section", "kind", "polarity", "evidence", "organism", "population",
+    "comparator", "timing", "quantities", "year", "hedge", "axiom", "tension_with", "raised_by",
+)
+KGX_NODE_COLUMNS = ("id", "category", "name", "provided_by")
+KGX_EDGE_COLUMNS = (
+    "id", "subject", "predicate", "object", "category", "negated", "object_direction_qualifier",
+    "original_predicate", "knowledge_level", "agent_type", "primary_knowledge_source", "has_evidence",
+    "publications", "description",
+)
+BIOLINK = "biolink:"
+SOURCE = "infores:gerokg"
+
+
+@lru_cache(maxsize=1)
+def biolink_mapping() -> dict[str, Any]:
+    """The Biolink mapping table (``ontology/biolink-mapping.yaml``)."""
+    with open(ontology_dir() / "biolink-mapping.yaml", encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    return data
+
+
+def _tsv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, delimiter="\t", lineterminator="\n",
+                       quoting=csv.QUOTE_MINIMAL, extrasaction="raise")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if r.get(k) is None else r[k]) for k in columns})
+    return buf.getvalue().encode("utf-8")
+
+
+def _curie(iri: Any) -> str:
+    if iri == RDFS.subClassOf:
+        return "rdfs:subClassOf"
+    return compact_iri(str(iri))
+
+
+def _quantities(c: Claim) -> str:
+    parts = []
+    for q in c.quantities:
+        qual = f"{q.qualifier.replace('_', ' ')} " if q.qualifier else ""
+        parts.append(f"{qual}{q.value} {q.unit} {q.direction}")
+    return "; ".join(parts)
+
+
+def claims_tsv(data: Any) -> bytes:
+    labels = data.terms.labels
+    rows = []
+    for c in sorted(data.claims.claims, key=lambda c: c.id):
+        def lab(iri: Any) -> str:
+            return "subClassOf" if iri == RDFS.subClassOf else labels.get(iri, "")
+
+        rows.append({
+            "claim_id": f"gkc:{c.id}", "subject": _curie(c.subject), "subject_label": lab(c.subject),
+            "predicate": _curie(c.predicate), "predicate_label": lab(c.predicate),
+            "object": _curie(c.object), "object_label": lab(c.object), "quote": c.quote_text,
+            "references": ";".join(str(r) for r in c.references), "section": c.section,
+            "kind": c.kind, "polarity": c.polarity, "evidence": _curie(c.evidence),
+            "organism": _curie(c.organism) if c.organism else "",
+            "population": _curie(c.population) if c.population else "",
+            "comparator": _curie(c.comparator) if c.comparator else "",
+            "timing": c.timing or "", "quantities": _quantities(c), "year": c.year or "",
+            "hedge": c.hedged or "", "axiom": "true" if c.axiom else "false",
+            "tension_with": ";".join(f"gkc:{x}" for x in c.tension_with),
+            "raised_by": ";".join(f"gkc:{x}" for x in c.raised_by),
+        })
+    return _tsv(CLAIMS_TSV_COLUMNS, rows)
+
+
+NPX = Namespace("http://purl.org/nanopub/x/")
+CREATOR = URIRef("https://w3id.org/gerokg")
+NP_HEADER = "# gerokg nanopublications: one per claim (head, assertion, provenance, pubinfo graphs) and an index."
+
+
+def read_signing_key(path: str | Path) -> str:
+    """Read an RSA private key for signing nanopublications: PEM (PKCS#8) or its bare base64 body.
+
+    :raises BuildError: the file cannot be read or holds no key (names the file)
+    """
+    from gerokg.errors import BuildError
+
+    try:
+        text = Path(path).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildError(f"{path}: cannot read the signing key: {exc}") from None
+    body = "".join(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("-----"))
+    if not body or not all(c.isalnum() or c in "+/=" for c in body):
+        raise BuildError(f"{path}: not an RSA private key (PEM or base64 PKCS#8)")
+    return body
+
+
+def _nanopub(ds: Dataset, base: str, assertion_triples: list[tuple[Any, Any, Any]],
+             prov_triples: list[tuple[Any, Any, Any]], pubinfo_triples: list[tuple[Any, Any, Any]]) -> URIRef:
+    np_, head, assertion, prov, pubinfo = (URIRef(base), URIRef(base + "Head"), URIRef(base + "assertion"),
+                                           URIRef(base + "provenance"), URIRef(base + "pubinfo"))
+    h = ds.graph(head)
+    h.add((np_, RDF.type, NP.Nanopublication))
+    h.add((np_, NP.hasAssertion, assertion))
+    h.add((np_, NP.hasProvenance, prov))
+    h.add((np_, NP.hasPublicationInfo, pubinfo))
+    a = ds.graph(assertion)
+    for t in assertion_triples:
+        a.add(t)
+    p = ds.graph(prov)
+    for t in prov_triples:
+        p.add(t)
+    pi = ds.graph(pubinfo)
+    for t in pubinfo_triples:
+        pi.add(t)
+    return np_
+
+
+def _sign(ds: Dataset, key: str | None) -> tuple[list[str], str]:
+    """Sign one nanopublication held in ``ds``; its N-Quads lines and (trusty) IRI."""
+    import pyoxigraph as ox
+
+    text = ds.serialize(format="nquads")
+    np_iri = str(next(s for g in ds.graphs() for s in g.subjects(RDF.type, NP.Nanopublication)))
+    if key is None:
+        return sorted({line for line in text.splitlines() if line.strip()}), np_iri
+    from nanopub_sign import Nanopub, NpProfile
+
+    trig = "\n".join(f"<{g.identifier}> {{\n{g.serialize(format='nt')}}}" for g in ds.graphs() if len(g))
+    signed = Nanopub(trig).sign(NpProfile(key, None, None, None))
+    quads = ox.parse(signed.rdf().encode("utf-8"), format=ox.RdfFormat.TRIG)
+    lines = sorted({f"{q.subject} {q.predicate} {q.object} {q.graph_name} ." for q in quads})
+    return lines, str(signed.info()["uri"]["value"])
+
+
+def _new_dataset() -> Dataset:
+    ds = Dataset()
+    ds.default_union = False
+    return ds
+
+
+def nanopubs_trig(data: Any, date: str | None = None, key: str | None = None) -> bytes:
+    """The claims as nanopublications, plus an index nanopublication listing them all.
+
+    :param data: the build's sources
+    :param date: the release date, for ``dct:created`` (midnight UTC)
+    :param key: an RSA private key (base64 PKCS#8); with it every nanopublication gets a trusty
+        URI and a signature (nanopub-sign), without it they are written unsigned
+    """
+    g_ = GKS
+    created = Literal(f"{date or '1970-01-01'}T00:00:00Z", datatype=XSD.dateTime)
+    all_lines: set[str] = set()
+    members: list[str] = []
+    for c in sorted(data.claims.claims, key=lambda c: c.id):
+        base = f"{GKC}{c.id}/np/"
+        assertion = URIRef(base + "assertion")
+        np_ = URIRef(base)
+        if c.polarity == "affirmed":
+            a = [(c.subject, c.predicate, c.object)]
+        else:
+            st = URIRef(f"{GKC}{c.id}/statement")
+            a = [(st, RDF.type, RDF.Statement), (st, RDF.subject, c.subject), (st, RDF.predicate, c.predicate),
+                 (st, RDF.object, c.object), (st, URIRef(g_ + "polarity"), URIRef(g_ + "negated"))]
+        p = [(assertion, PROV.wasDerivedFrom, REVIEW), (assertion, URIRef(g_ + "quote"), Literal(c.quote_text)),
+             (assertion, URIRef(g_ + "section"), URIRef(f"https://w3id.org/gerokg/review/section-{c.section}")),
+             (assertion, URIRef(g_ + "evidence"), c.evidence), (assertion, URIRef(g_ + "kind"), URIRef(g_ + c.kind))]
+        p += [(assertion, URIRef(g_ + "reference"), Literal(r, datatype=XSD.integer)) for r in c.references]
+        for k in ("organism", "population", "comparator"):
+            if getattr(c, k) is not None:
+                p.append((assertion, URIRef(g_ + k), getattr(c, k)))
+        if c.hedged:
+            p.append((assertion, URIRef(g_ + "hedge"), Literal(c.hedged)))
+        pi = [(np_, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")),
+              (np_, PROV.wasDerivedFrom, URIRef(GKC + c.id)), (np_, DCTERMS.source, REVIEW),
+              (np_, DCTERMS.created, created), (np_, DCTERMS.creator, CREATOR),
+              (np_, NPX.hasNanopubType, URIRef(g_ + "Claim")),
+              (np_, RDFS.label, Literal(f"gerokg claim {c.id}")),
+              (np_, PROV.wasGeneratedBy, Literal(f"gerokg {__version__}"))]
+        ds = _new_dataset()
+        _nanopub(ds, base, a, p, pi)
+        lines, iri = _sign(ds, key)
+        all_lines.update(lines)
+        members.append(iri)
+    base = "https://w3id.org/gerokg/nanopubs/index/"
+    idx = URIRef(base)
+    ds = _new_dataset()
+    _nanopub(ds, base, [(idx, NPX.includesElement, URIRef(m)) for m in members],
+             [(URIRef(base + "assertion"), PROV.wasDerivedFrom, REVIEW)],
+             [(idx, RDF.type, NPX.NanopubIndex), (idx, DCTERMS.created, created), (idx, DCTERMS.creator, CREATOR),
+              (idx, RDFS.label, Literal(f"gerokg claims, release {date or __version__}")),
+              (idx, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/"))])
+    lines, _ = _sign(ds, key)
+    all_lines.update(lines)
+    by_graph: dict[str, list[str]] = {}
+    for line in sorted(all_lines):
+        body, graph = line.rsplit(" ", 2)[0], line.rsplit(" ", 2)[1]
+        by_graph.setdefault(graph, []).append(body + " .")
+    note = "signed with nanopub-sign (trusty URIs)" if key else "unsigned (build with --sign-key to sign)"
+    out = [NP_HEADER, f"# {note}."]
+    for graph in sorted(by_graph):
+        out.append(f"{graph} {{")
+        out.extend(f"  {t}" for t in by_graph[graph])
+        out.append("}")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _category(iri: URIRef, full: Graph, namespaces: dict[str, str]) -> str:
+    m = biolink_mapping()
+    curie = compact_iri(str(iri))
+    prefix = curie.split(":", 1)[0]
+    ancestors: set[str] = set()
+    todo = [iri]
+    while todo:
+        node = todo.pop()
+        for parent in full.objects(node, RDFS.subClassOf):
+            if isinstance(parent, URIRef) and str(parent) not in ancestors:
+                ancestors.add(str(parent))
+                todo.append(parent)
+    ancestors.add(str(iri))
+    if prefix == "GO":
+        return m["go_namespaces"].get(namespaces.get(str(iri), ""), m["prefixes"]["GO"])
+    if prefix in ("HGNC", "MONDO", "NCBITaxon"):
+        return str(m["prefixes"][prefix])
+    for anchor in m["anchors"]:
+        if str(expand_curie(anchor["class"])) in ancestors:
+            return str(anchor["category"])
+    return str(m["prefixes"].get(prefix, "named thing"))
+
+
+def _biolink_class(name: str) -> str:
+    return BIOLINK + "".join(w[:1].upper() + w[1:] for w in name.split())
+
+
+def _biolink_slot(name: str) -> str:
+    return BIOLINK + name.replace(" ", "_")
+
+
+def kgx_tables(data: Any, full: Graph) -> tuple[bytes, bytes]:
+    """The KGX node and edge tables of the claims."""
+    m = biolink_mapping()
+    labels = data.terms.labels
+    namespaces = {str(s): str(o) for s, o in full.subject_objects(URIRef("http://www.geneontology.org/formats/oboInOwl#hasOBONamespace"))}
+    nodes: dict[str, dict[str, Any]] = {}
+    edges = []
+    for c in sorted(data.claims.claims, key=lambda c: c.id):
+        for term in (c.subject, c.object):
+            cur = compact_iri(str(term))
+            if cur not in nodes:
+                nodes[cur] = {"id": cur, "category": _biolink_class(_category(term, full, namespaces)),
+                              "name": labels.get(term, ""), "provided_by": SOURCE}
+        key = "rdfs:subClassOf" if c.predicate == RDFS.subClassOf else compact_iri(str(c.predicate))
+        spec = m["predicates"].get(key, {"predicate": m["default_predicate"]})
+        edges.append({
+            "id": f"gkc:{c.id}", "subject": compact_iri(str(c.subject)), "predicate": _biolink_slot(spec["predicate"]),
+            "object": compact_iri(str(c.object)), "category": "biolink:Association",
+            "negated": "true" if c.polarity == "negated" else "false",
+            "object_direction_qualifier": spec.get("direction", ""), "original_predicate": key,
+            "knowledge_level": "prediction" if c.kind in ("hypothesis", "open_question") else "knowledge_assertion",
+            "agent_type": "manual_agent", "primary_knowledge_source": SOURCE,
+            "has_evidence": compact_iri(str(c.evidence)), "publications": "", "description": c.quote_text,
+        })
+    node_rows = [nodes[k] for k in sorted(nodes)]
+    return _tsv(KGX_NODE_COLUMNS, node_rows), _tsv(KGX_EDGE_COLUMNS, edges)
+
+
+def export_all(data: Any, graphs: dict[str, Graph], date: str | None = None, key: str | None = None) -> dict[str, bytes]:
+    """Every export file, name to bytes.
+
+    :param date: the release date (nanopublications' ``dct:created``)
+    :param key: the nanopublications' signing key (see :func:`nanopubs_trig`)
+    """
+    nodes, edges = kgx_tables(data, graphs["full"])
+    return {
+        "claims.tsv": claims_tsv(data),
+        "gerokg-nanopubs.trig": nanopubs_trig(data, date, key),
+        "kgx_nodes.tsv": nodes,
+        "kgx_edges.tsv": edges,
+    }

@@ -1,0 +1,1 @@
+"""Conformance: SHACL validation, the QC queries and the modelling checks (layer 6)."""

@@ -1,0 +1,1 @@
+"""SPARQL: the canned queries, term resolution, typed results, sandboxed workers, remote endpoints (layer 4)."""

@@ -1,0 +1,348 @@
+"""The query workers of ``gerokg serve``: sandboxed processes that run SPARQL on a read-only store.
+
+Each worker, at start, cuts itself off the network (:mod:`gerokg.sandbox`), opens the store
+read-only and caps its heap at its start-up size plus the per-query memory budget. For each
+request it parses the text (:mod:`gerokg.sparql_check`: SERVICE, updates, length and depth are
+refused before the engine sees the query), runs it with Oxigraph and serialises at most
+``limit`` rows (or triples) in the negotiated format.
+
+A query that runs past the timeout is stopped by ending its worker; one that needs more memory
+than the budget makes its worker abort; in both cases the pool starts a new worker and the
+client gets a 503 that says which limit was hit. Other clients keep being served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import multiprocessing as mp
+import queue
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from gerokg.errors import GerokgError
+from gerokg.querying.sparql_check import QueryLimits, QueryRefused, analyse
+
+__all__ = ["GRAPH_FORMATS", "SELECT_FORMATS", "QueryPool", "QueryResult", "QueryTimeout", "WorkerLimits"]
+
+SELECT_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_FORMATS = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+
+
+class QueryTimeout(GerokgError):
+    """A query stopped by a limit of the pool (time, memory, busy workers): a 503."""
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    """What one query may use."""
+
+    query: QueryLimits = QueryLimits()
+    #: heap a query may add to its worker, in MiB (0: no cap)
+    memory_mb: int = 1024
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """One answer of a worker."""
+
+    status: int
+    body: bytes
+    content_type: str
+    truncated: bool = False
+    #: SELECT, ASK, CONSTRUCT or DESCRIBE ("" when the query was refused)
+    form: str = ""
+
+
+# --------------------------------------------------------------------------------------------
+# Result serialisation (with a row limit)
+# --------------------------------------------------------------------------------------------
+
+
+def _nt(term: Any) -> str:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)  # pyoxigraph renders literals in N-Triples syntax
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def serialize_solutions(variables: list[str], rows: list[list[Any]], fmt: str, truncated: bool) -> bytes:
+    if fmt == "json":
+        doc: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": [
+            {v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]}}
+        if truncated:
+            doc["head"]["link"] = ["urn:gerokg:result-truncated"]
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    if fmt == "xml":
+        import pyoxigraph as ox
+
+        parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+        parts += [f"<variable name={quoteattr(v)}/>" for v in variables]
+        parts.append("</head>\n<results>")
+        for row in rows:
+            parts.append("<result>")
+            for v, t in zip(variables, row):
+                if t is None:
+                    continue
+                if isinstance(t, ox.NamedNode):
+                    val = f"<uri>{escape(t.value)}</uri>"
+                elif isinstance(t, ox.BlankNode):
+                    val = f"<bnode>{escape(t.value)}</bnode>"
+                elif t.language:
+                    val = f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+                elif t.datatype and t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                    val = f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
+                else:
+                    val = f"<literal>{escape(t.value)}</literal>"
+                parts.append(f"<binding name={quoteattr(v)}>{val}</binding>")
+            parts.append("</result>")
+        parts.append("</results>\n</sparql>\n")
+        return "".join(parts).encode("utf-8")
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(variables)
+        for row in rows:
+            w.writerow(["" if t is None else t.value for t in row])
+        return buf.getvalue().encode("utf-8")
+    # tsv: terms in N-Triples/Turtle syntax, as SPARQL 1.1 TSV requires
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    for row in rows:
+        lines.append("\t".join("" if t is None else _nt(t) for t in row))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def serialize_boolean(value: bool, fmt: str) -> bytes:
+    if fmt == "xml":
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
+    if fmt in ("csv", "tsv"):
+        return (("true" if value else "false") + "\n").encode()
+    return json.dumps({"head": {}, "boolean": value}).encode()
+
+
+# --------------------------------------------------------------------------------------------
+# The worker process
+# --------------------------------------------------------------------------------------------
+
+
+def _worker_main(conn: Any, store_path: str, limits: WorkerLimits) -> None:
+    """Confine this process, open the store read-only, then run queries sent over ``conn``."""
+    from gerokg.querying.sandbox import confine_network, limit_memory
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    confinement = confine_network()
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(store_path)
+    # warm the parser and the engine before the cap, so the budget is all the query's
+    with contextlib.suppress(Exception):
+        analyse("ASK { ?s ?p ?o }", limits.query)
+        store.query("ASK { ?s ?p ?o }")
+    cap = limit_memory(limits.memory_mb << 20)
+    conn.send(("ready", confinement, cap))
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        text, select_fmt, graph_fmt, limit = msg
+        try:
+            conn.send(_execute(store, text, select_fmt, graph_fmt, limit, limits.query))
+        except MemoryError:
+            # Python's side ran out (serialising a huge answer): say so, then end this worker
+            with contextlib.suppress(Exception):
+                conn.send(QueryResult(503, _memory_message(limits).encode(), "text/plain; charset=utf-8"))
+            return
+        except Exception as exc:  # noqa: BLE001 - every engine error becomes an HTTP answer
+            conn.send(QueryResult(400, f"query failed: {exc}".encode(), "text/plain; charset=utf-8"))
+
+
+def _memory_message(limits: WorkerLimits) -> str:
+    return (f"the query needed more than {limits.memory_mb} MB of memory (the endpoint's limit per "
+            "query) and was stopped; its worker was replaced")
+
+
+def _execute(store: Any, text: str, select_fmt: str | None, graph_fmt: str | None, limit: int,
+             query_limits: QueryLimits) -> QueryResult:
+    import pyoxigraph as ox
+
+    try:
+        form = analyse(text, query_limits)
+    except QueryRefused as exc:
+        return QueryResult(exc.status, exc.message.encode(), "text/plain; charset=utf-8")
+    try:
+        res = store.query(text)
+    except SyntaxError as exc:
+        return QueryResult(400, f"SPARQL syntax error: {exc}".encode(), "text/plain; charset=utf-8")
+    if isinstance(res, ox.QueryBoolean):
+        f = select_fmt if select_fmt in SELECT_FORMATS else "json"
+        return QueryResult(200, serialize_boolean(bool(res), f), SELECT_FORMATS[f], False, form)
+    if isinstance(res, ox.QuerySolutions):
+        f = select_fmt if select_fmt in SELECT_FORMATS else "json"
+        variables = [v.value for v in res.variables]
+        rows, truncated = [], False
+        for sol in res:
+            if len(rows) >= limit:
+                truncated = True
+                break
+            rows.append([sol[v] for v in variables])
+        return QueryResult(200, serialize_solutions(variables, rows, f, truncated), SELECT_FORMATS[f], truncated, form)
+    f = graph_fmt if graph_fmt in GRAPH_FORMATS else "turtle"
+    triples, truncated = [], False
+    for t in res:
+        if len(triples) >= limit:
+            truncated = True
+            break
+        triples.append(t)
+    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+                  "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[f]
+    body = ox.serialize(triples, format=rdf_format)
+    return QueryResult(200, body or b"", GRAPH_FORMATS[f], truncated, form)
+
+
+# --------------------------------------------------------------------------------------------
+# The pool
+# --------------------------------------------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self, ctx: Any, store_path: str, limits: WorkerLimits) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, store_path, limits), daemon=True,
+                                name="gerokg-query-worker")
+        self.proc.start()
+        child.close()
+        self.confinement: Any = None
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> None:
+        if self.ready:
+            return
+        if not self.conn.poll(timeout):
+            raise QueryTimeout(f"a query worker did not start within {timeout:g} s")
+        try:
+            _tag, self.confinement, _cap = self.conn.recv()
+        except (EOFError, OSError):
+            raise QueryTimeout(f"a query worker failed to start (exit code {self.proc.exitcode})") from None
+        self.ready = True
+
+    def stop(self, force: bool = False) -> None:
+        if not force:
+            with contextlib.suppress(OSError, BrokenPipeError):
+                self.conn.send(None)
+            self.proc.join(2)
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """Worker processes that run queries with a timeout and a memory budget; a worker stopped by
+    a limit is replaced."""
+
+    def __init__(self, store_path: str | Path, workers: int = 2, limits: WorkerLimits | None = None) -> None:
+        self.store_path = str(store_path)
+        self.limits = limits or WorkerLimits()
+        self.ctx = mp.get_context("spawn")
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.size = max(1, workers)
+        self._closed = False
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self.replaced = 0
+        started = [self._add() for _ in range(self.size)]
+        for w in started:
+            w.wait_ready(120)
+        self.confinement = started[0].confinement
+
+    def _add(self) -> _Worker:
+        w = _Worker(self.ctx, self.store_path, self.limits)
+        with self._lock:
+            self._all.add(w)
+        self.idle.put(w)
+        return w
+
+    def run(self, text: str, select_fmt: str | None, graph_fmt: str | None, limit: int,
+            timeout: float) -> QueryResult:
+        """Run ``text`` on an idle worker; raises :class:`QueryTimeout` when a limit stops it."""
+        deadline = time.monotonic() + timeout
+        try:
+            w = self.idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"all {self.size} query workers stayed busy for {timeout:g} s") from None
+        try:
+            w.wait_ready(max(0.1, deadline - time.monotonic()))
+            w.conn.send((text, select_fmt, graph_fmt, limit))
+            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+            result: QueryResult = w.conn.recv()
+        except QueryTimeout:
+            self._replace(w)
+            raise
+        except (EOFError, OSError):
+            w.proc.join(5)
+            code = w.proc.exitcode
+            self._replace(w)
+            if code == -signal.SIGABRT and self.limits.memory_mb:
+                raise QueryTimeout(_memory_message(self.limits)) from None
+            raise QueryTimeout(f"the query worker died (exit code {code}); it was replaced") from None
+        if result.status == 503:  # the worker ran out of memory and is ending
+            self._replace(w)
+            return result
+        self.idle.put(w)
+        return result
+
+    def _replace(self, w: _Worker) -> None:
+        with self._lock:
+            self._all.discard(w)
+        w.stop(force=True)
+        self.replaced += 1
+        if not self._closed:
+            self._add()
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for w in workers:
+            w.stop()
