@@ -640,7 +640,7 @@ def http_comparison(release_nt: Path, work: Path, queries: list[Any], repeat: in
     import urllib.request
 
     from gerokg.querying.canned import bind_params, bind_query_text
-    from gerokg.querying.remote import publish_release
+    from gerokg.artefacts.publish import publish_release
     from gerokg.serving.server import EndpointConfig, start_server
     from servers import oxigraph_available, oxigraph_server, virtuoso_available, virtuoso_server
 

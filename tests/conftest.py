@@ -66,14 +66,14 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sources():
-    from gerokg.artefacts.build import load_sources_data
+    from gerokg.release.assemble import load_sources_data
 
     return load_sources_data()
 
 
 @pytest.fixture(scope="session")
 def graphs(sources):
-    from gerokg.artefacts.build import build_graphs
+    from gerokg.release.assemble import build_graphs
 
     return build_graphs(sources)
 

@@ -466,7 +466,7 @@ def _digest_authorization(
 ) -> str | None:
     """An ``Authorization: Digest …`` value for ``request``, from a fresh HEAD challenge
     (the same helper ``gerokg publish`` uses)."""
-    from gerokg.querying.remote import _digest_header
+    from gerokg.artefacts.publish import _digest_header
 
     if server.user is None or server.password is None:
         return None

@@ -67,7 +67,10 @@ def imported_modules(text: str, here: str, is_package: bool, modules: set[str]) 
                 mod = ".".join(base + ([node.module] if node.module else []))
             else:
                 mod = node.module or ""
-            names = [mod] + [f"{mod}.{a.name}" for a in node.names]
+            # ``from package import module`` depends on the module; ``from module import name``
+            # on the module
+            subs = [f"{mod}.{a.name}" for a in node.names if f"{mod}.{a.name}" in modules]
+            names = subs if len(subs) == len(node.names) else [mod, *subs]
         else:
             continue
         for name in names:
@@ -111,7 +114,7 @@ def test_no_upward_import(graph: nx.DiGraph) -> None:
 
 
 def test_nothing_inside_imports_the_facade(graph: nx.DiGraph) -> None:
-    assert sorted(graph.predecessors("gerokg.api")) == ["gerokg"]
+    assert set(graph.predecessors("gerokg.api")) <= {"gerokg"}
 
 
 def test_the_checker_sees_a_function_local_upward_import() -> None:

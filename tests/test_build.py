@@ -11,7 +11,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, DCTERMS, OWL, RDF
 
 from gerokg import __version__
-from gerokg.artefacts.build import ARTIFACTS, ONTOLOGY_IRI, build_release, release_date
+from gerokg.artefacts.build import ARTIFACTS, build_release
+from gerokg.release.assemble import ONTOLOGY_IRI, release_date
 from gerokg.errors import CurationError
 from gerokg.rdf.rdfio import parse_rdf_file
 

@@ -122,7 +122,7 @@ def test_curated_claims_match_the_review(sources, review_text) -> None:
 
 
 def test_definition_quotes_are_verbatim(sources, review_text) -> None:
-    from gerokg.artefacts.build import DEFINITION_QUOTE
+    from gerokg.release.assemble import DEFINITION_QUOTE
 
     missing = [str(s) for s, q in sources.edit.subject_objects(DEFINITION_QUOTE) if not review_text.find(str(q))]
     assert missing == []

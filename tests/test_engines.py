@@ -11,7 +11,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from gerokg.rdf.cache import release_ntriples
+from gerokg.release.assemble import release_ntriples
 from gerokg.rdf.rdfio import new_graph, parse_rdf_file
 from gerokg.checks.validate import ValidationReport, validate
 

@@ -418,7 +418,7 @@ def test_each_answer_says_whether_inferences_are_included() -> None:
     import pyoxigraph as ox
 
     from gerokg.release.store import open_store
-    from gerokg.answers.why import INFERRED_GRAPH
+    from gerokg.vocab import INFERRED_GRAPH
 
     st = open_store()
     assert run_query("gerosuppressants", st).inferred is False

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import RDFS
 
-from gerokg.rdf.cache import cache_dir, release_ntriples
+from gerokg.rdf.cache import cache_dir
+from gerokg.release.assemble import release_ntriples
 from gerokg.release.store import open_store
-from gerokg.answers.why import INFERRED_GRAPH
+from gerokg.vocab import INFERRED_GRAPH
 
 reason_mod = importlib.import_module("gerokg.release.reason")  # the module, not gerokg.reason()
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -142,3 +143,38 @@ def test_the_cache_folder_follows_xdg_and_can_be_turned_off(tmp_path: Path, monk
     before = sorted(os.listdir(tmp_path / "xdg" / "gerokg"))
     reason_mod.reason(graph=_tiny(), extra=[FIXTURES / "new-drug.ttl"])
     assert sorted(os.listdir(tmp_path / "xdg" / "gerokg")) == before
+
+
+def test_serve_release_inferred_reasons_over_that_release(tmp_path: Path) -> None:
+    """``serve --release X --inferred`` answers with HermiT's conclusions over X, not over the
+    package's sources, and its /docs/ documents X: a drug that only X holds is classified and
+    documented."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    from gerokg.rdf.rdfio import parse_rdf_file
+    from gerokg.serving.server import EndpointConfig, start_server
+
+    release = tmp_path / "with-drug.nt"
+    graph = parse_rdf_file(FIXTURES / "new-drug.ttl")
+    package = tmp_path / "package.nt"
+    package.write_bytes(release_ntriples())
+    parse_rdf_file(package, graph)
+    # and a native class only X has, for its documentation
+    graph.parse(data="""@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <https://w3id.org/gerokg/GEROKG_9999999> a owl:Class ; rdfs:label "class only this release has" ;
+            rdfs:subClassOf <https://w3id.org/gerokg/GEROKG_0000001> .""", format="turtle")
+    release.write_bytes(graph.serialize(format="nt", encoding="utf-8"))
+    handle = start_server(EndpointConfig(port=0, workers=1), release=release, inferred=True)
+    try:
+        q = f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ <{NEW_DRUG}> <{RDFS.subClassOf}> <{MATERIAL_ENTITY}> }} }}"
+        req = urllib.request.Request(handle.url + "/sparql?" + urllib.parse.urlencode({"query": q}),
+                                     headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            assert resp.headers["X-Gerokg-Inferred"] == "true"
+            assert json.load(resp)["boolean"] is True
+        with urllib.request.urlopen(handle.url + "/docs/index.html", timeout=300) as resp:
+            assert "class only this release has" in resp.read().decode("utf-8")
+    finally:
+        handle.stop()

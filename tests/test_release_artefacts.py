@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
-from gerokg.artefacts.build import ONTOLOGY_IRI, build_release, release_date
+from gerokg.artefacts.build import build_release
+from gerokg.release.assemble import ONTOLOGY_IRI, release_date
 from gerokg.errors import BuildError
 from gerokg.rdf.rdfio import parse_rdf_file
 

@@ -1,11 +1,11 @@
 """The canned queries on real triple stores (Oxigraph server, Virtuoso) loaded with gerokg publish.
 
 Virtuoso is loaded twice: with gerokg-full.nt into one graph, and with gerokg-full.nq graph by
-graph (:func:`gerokg.querying.remote.publish_dataset`), queried with the release's graphs as the default
+graph (:func:`gerokg.artefacts.publish.publish_dataset`), queried with the release's graphs as the default
 graph (their merge: the ontology, each import module, the claims).
 
 Each store is started on 127.0.0.1 by the test, loaded through the SPARQL 1.1 Graph Store HTTP
-Protocol with :func:`gerokg.querying.remote.publish_release` (what ``gerokg publish`` does), queried with
+Protocol with :func:`gerokg.artefacts.publish.publish_release` (what ``gerokg publish`` does), queried with
 SPARQLWrapper (what ``gerokg query --endpoint`` does), and stopped. Results must agree with the
 embedded store, except for the differences listed, with their explanation, in KNOWN_DIFFERENCES.
 """
@@ -20,7 +20,8 @@ import pytest
 
 from gerokg.querying.canned import list_queries, run_query
 from gerokg.artefacts.quads import CATALOGUE_GRAPH
-from gerokg.querying.remote import publish_dataset, publish_release, run_remote_query
+from gerokg.artefacts.publish import publish_dataset, publish_release
+from gerokg.querying.remote import run_remote_query
 from querytools import norm_rows
 from servers import oxigraph_available, oxigraph_server, virtuoso_available, virtuoso_server
 

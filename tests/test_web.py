@@ -442,7 +442,7 @@ def test_root_path_option_is_checked() -> None:
 @pytest.fixture(scope="module")
 def release_site():
     """The search of the web pages on the release's own store, without a server."""
-    from gerokg.querying.canned import default_store
+    from gerokg.release.release import default_store
     from gerokg.pages.web import Site
 
     return Site(default_store().ox, lambda *a: (200, b"", "", False))

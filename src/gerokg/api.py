@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from gerokg.querying.canned import QueryResult
     from gerokg.release.reason import ReasoningResult
     from gerokg.release.store import GerokgStore
-    from gerokg.querying.terms import Term
+    from gerokg.querying.dossier import Term
     from gerokg.checks.validate import ValidationReport
     from gerokg.answers.why import Justification
 
@@ -45,13 +45,9 @@ def load_graph(path: str | Path | None = None) -> Graph:
     >>> len(g) > 1000
     True
     """
-    if path is not None:
-        from gerokg.rdf.rdfio import parse_rdf_file
+    from gerokg.release.assemble import load_graph as _load_graph
 
-        return parse_rdf_file(path)
-    from gerokg.artefacts.build import build_graphs, load_sources_data
-
-    return build_graphs(load_sources_data())["full"]
+    return _load_graph(path)
 
 
 def validate(data: Any = None, with_release: bool = True, engine: str = "turbo") -> ValidationReport:
@@ -121,21 +117,24 @@ def sparql(text: str, endpoint: str | None = None, store: GerokgStore | None = N
 
 def term(name: str, store: GerokgStore | None = None) -> Term:
     """The term a CURIE, IRI, label or synonym names: label, synonyms, definition, parents,
-    children, ancestors and the review's claims about it; see :func:`gerokg.querying.terms.term`.
+    children, ancestors and the review's claims about it; see :func:`gerokg.querying.dossier.term`.
 
     >>> term("Rapamune").curie
     'CHEBI:9168'
     """
-    from gerokg.querying.terms import term as _term
+    from gerokg.querying.dossier import term as _term
 
     return _term(name, store)
 
 
 def reason(*extra: Any) -> ReasoningResult:
     """Classify the release (plus files or rdflib graphs) with HermiT; see :mod:`gerokg.reason`."""
+    from gerokg.querying.terms import resolve_term
     from gerokg.release.reason import reason as _reason
 
-    return _reason(extra=extra)
+    result = _reason(extra=extra)
+    result.resolve = lambda name: resolve_term(name, what="is_a")
+    return result
 
 
 def explain(subject: str, obj: str, max_steps: int = 4) -> list[Chain]:

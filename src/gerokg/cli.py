@@ -563,7 +563,7 @@ def term_cmd(name: str, fmt: str, release: str | None, extra: tuple[str, ...]) -
     import dataclasses
     import json as _json
 
-    from gerokg.querying.terms import term as get_term
+    from gerokg.querying.dossier import term as get_term
 
     store = _release_store(release, extra) if (release or extra) else None
     t = get_term(name, store)
@@ -698,7 +698,7 @@ def publish(ctx: click.Context, endpoint: str, graph: str | None, release: str |
       gerokg publish --endpoint http://127.0.0.1:7878/store
       gerokg publish --endpoint http://127.0.0.1:7878/store --release build/gerokg-full.nq
     """
-    from gerokg.querying.remote import publish_dataset, publish_release
+    from gerokg.artefacts.publish import publish_dataset, publish_release
 
     progress = _progress(ctx)
     if release and release.endswith(".nq"):
@@ -715,7 +715,7 @@ def publish(ctx: click.Context, endpoint: str, graph: str | None, release: str |
     if release:
         data: Any = release
     else:
-        from gerokg.api import load_graph
+        from gerokg.release.assemble import load_graph
         from gerokg.rdf.rdfio import serialize_graph
 
         progress("assembling the release")

@@ -10,17 +10,26 @@ __all__ = [
     "BuildError",
     "CurationError",
     "DiffError",
+    "DocsError",
     "GerokgError",
+    "GraphvizError",
     "ImportRefreshError",
+    "NotFound",
+    "NotInStoreError",
     "OntologyLoadError",
     "ParameterError",
     "QueryNotFoundError",
+    "QueryRefused",
     "QuerySyntaxError",
+    "QueryTimeout",
     "ReasonerError",
     "RdfParseError",
+    "RemoteError",
+    "RequestError",
     "ShapeLoadError",
     "StoreInUseError",
     "TermResolutionError",
+    "UnknownTermError",
 ]
 
 
@@ -113,3 +122,46 @@ class TermResolutionError(ParameterError, LookupError):
 
 class DiffError(GerokgError, ValueError):
     """A folder given to ``gerokg diff`` is not a release (missing, or without its manifest)."""
+
+
+class UnknownTermError(GerokgError, LookupError):
+    """A term named by IRI or CURIE is not in the graph or store asked (explain, why, diagrams);
+    a name that fits no term, or several, is a :class:`TermResolutionError`."""
+
+
+#: the name :mod:`gerokg.answers.why` has always raised: the same error
+NotInStoreError = UnknownTermError
+
+
+class RequestError(GerokgError):
+    """A request that gets an HTTP error status, with a message for the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class QueryRefused(RequestError):
+    """A query the endpoint will not run (SERVICE, an update, over a size or depth limit), with the
+    HTTP status to answer."""
+
+
+class NotFound(GerokgError):
+    """A page that does not exist (404)."""
+
+
+class QueryTimeout(GerokgError):
+    """A query stopped by a limit of the pool (time, memory, busy workers): a 503."""
+
+
+class RemoteError(GerokgError):
+    """A remote endpoint could not be reached or refused the request."""
+
+
+class GraphvizError(GerokgError):
+    """Graphviz's ``dot`` is missing, failed or took too long; the message says what to do."""
+
+
+class DocsError(GerokgError):
+    """The documentation could not be generated or written; files already there are left as they were."""

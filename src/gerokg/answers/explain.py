@@ -23,7 +23,7 @@ from typing import Any
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from gerokg.errors import GerokgError
+from gerokg.errors import GerokgError, UnknownTermError
 from gerokg.rdf.rdfio import compact_iri, term_iri
 from gerokg.vocab import GKS, NATIVE
 
@@ -52,10 +52,6 @@ SIGNS: dict[str, int] = {
     NATIVE + "0000202": -1,  # decreases incidence of
     NATIVE + "0000203": +1,  # increases incidence of
 }
-
-
-class UnknownTermError(GerokgError, LookupError):
-    """A term given to explain() is not in the graph."""
 
 
 @dataclass(frozen=True)
@@ -204,9 +200,9 @@ def explain(
     'decreases'
     """
     if graph is None:
-        from gerokg.api import load_graph
+        from gerokg.release.release import default_release
 
-        graph = load_graph()
+        graph = default_release().graph()
     start, end = _resolve(subject, graph), _resolve(obj, graph)
     edges = _edges(graph)
     found: list[Chain] = []
@@ -253,9 +249,9 @@ def to_networkx(graph: Graph | None = None, include_non_assertive: bool = False)
     import networkx as nx
 
     if graph is None:
-        from gerokg.api import load_graph
+        from gerokg.release.release import default_release
 
-        graph = load_graph()
+        graph = default_release().graph()
     labels = {str(s): str(o) for s, o in graph.subject_objects(RDFS.label)}
     gks = lambda local: URIRef(GKS + local)  # noqa: E731
     g = nx.MultiDiGraph()

@@ -26,7 +26,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from gerokg.errors import GerokgError
+from gerokg.errors import NotInStoreError
 from gerokg.rdf.rdfio import compact_iri, term_iri
 from gerokg.vocab import INFERRED_GRAPH, GKS
 
@@ -53,10 +53,6 @@ ANN_PROPERTY = ox.NamedNode(_OWL + "annotatedProperty")
 ANN_TARGET = ox.NamedNode(_OWL + "annotatedTarget")
 SUPPORTED_BY = ox.NamedNode(_GKS + "supported_by")
 THING = _OWL + "Thing"
-
-
-class NotInStoreError(GerokgError, LookupError):
-    """A term asked about is not in the store."""
 
 
 @dataclass(frozen=True)
@@ -437,7 +433,7 @@ def why(term: str, superclass: str, store: Any = None) -> Justification | None:
     True
     """
     if store is None:
-        from gerokg.querying.canned import default_store
+        from gerokg.release.release import default_store
 
         store = default_store()
     from gerokg.querying.terms import curie_or_iri, looks_like_curie, resolve_term

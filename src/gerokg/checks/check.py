@@ -10,39 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from gerokg.checks.findings import CheckFinding, QualityReport
 from gerokg.querying.canned import IRI, list_queries, run_query
 
 __all__ = ["CheckFinding", "QualityReport", "run_checks"]
-
-LEVELS = ("ERROR", "WARN", "INFO")
-
-
-@dataclass(frozen=True)
-class CheckFinding:
-    """One problem found by one check."""
-
-    check: str
-    level: str
-    entity: str
-    property: str
-    value: str
-
-
-@dataclass
-class QualityReport:
-    """Findings of every check, and how many each found."""
-
-    findings: list[CheckFinding] = field(default_factory=list)
-    counts: dict[str, tuple[str, int]] = field(default_factory=dict)  # check -> (level, rows)
-
-    @property
-    def errors(self) -> list[CheckFinding]:
-        return [f for f in self.findings if f.level == "ERROR"]
-
-    @property
-    def passed(self) -> bool:
-        return not self.errors
-
 
 def _text(value: Any) -> str:
     if isinstance(value, IRI):

@@ -1,6 +1,6 @@
 """Checks that enforce the modelling guide (``ontology/MODELLING.md``).
 
-Each check takes rdflib graphs and returns findings (:class:`gerokg.checks.check.CheckFinding`); ``gerokg
+Each check takes rdflib graphs and returns findings (:class:`gerokg.checks.findings.CheckFinding`); ``gerokg
 check`` runs them beside the SPARQL report checks. They are:
 
 - ``domain_range``: every claim and class axiom uses its relation between terms of the BFO
@@ -87,7 +87,7 @@ JUSTIFIED_HEADING = "## Inferences beyond the review"
 
 
 def _finding(check: str, entity: Any, prop: Any, value: str, level: str = "ERROR") -> Any:
-    from gerokg.checks.check import CheckFinding
+    from gerokg.checks.findings import CheckFinding
 
     def text(x: Any) -> str:
         return compact_iri(str(x)) if isinstance(x, URIRef) else str(x)
@@ -505,7 +505,7 @@ def run_modelling_checks(graphs: dict[str, Graph] | None = None, store: Any = No
     :returns: (findings, names of the checks run)
     """
     if graphs is None:
-        from gerokg.artefacts.build import build_graphs, load_sources_data
+        from gerokg.release.assemble import build_graphs, load_sources_data
 
         data = load_sources_data()
         graphs = build_graphs(data)

@@ -58,7 +58,7 @@ from urllib.parse import quote as _urlquote
 
 import pyoxigraph as ox
 
-from gerokg.errors import GerokgError, ParameterError
+from gerokg.errors import GraphvizError, ParameterError
 from gerokg.answers.explain import SIGNS, UnknownTermError
 from gerokg.rdf.rdfio import atomic_write, compact_iri, term_iri
 from gerokg.resources import prefixes
@@ -131,10 +131,6 @@ _CATEGORY_BY_PREFIX = {"CHEBI": "chemical", "GO": "process", "MONDO": "disease",
 _LABEL = ox.NamedNode(RDFS_NS + "label")
 _SUBCLASS = ox.NamedNode(RDFS_NS + "subClassOf")
 _PART_WHOLE = ("http://purl.obolibrary.org/obo/BFO_0000050", "http://purl.obolibrary.org/obo/BFO_0000051")
-
-
-class GraphvizError(GerokgError):
-    """Graphviz's ``dot`` is missing, failed or took too long; the message says what to do."""
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VANN
 
-from gerokg.errors import GerokgError
+from gerokg.errors import DocsError, GerokgError
 from gerokg.vocab import GKS, NATIVE
 
 __all__ = ["DOCS_FILES", "MAX_ROWS", "NATIVE_NS", "PYLODE_VERSION", "DocsError", "docs_graph", "docs_pages", "native_terms",
@@ -94,10 +94,6 @@ _SCHEMA_ORG = {DCTERMS.title: URIRef("https://schema.org/name"),
                DCTERMS.modified: URIRef("https://schema.org/dateModified"),
                DCTERMS.issued: URIRef("https://schema.org/dateIssued"),
                DCTERMS.rights: URIRef("https://schema.org/copyrightNotice")}
-
-
-class DocsError(GerokgError):
-    """The documentation could not be generated or written; files already there are left as they were."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -632,7 +628,7 @@ def _load_release(release: str | Path | Graph | None) -> Graph:
         return release
     if release is not None and not Path(release).is_file():
         raise DocsError(f"{release}: no such release file (build one with 'gerokg build', e.g. build/gerokg-full.nt)")
-    from gerokg.api import load_graph
+    from gerokg.release.assemble import load_graph
 
     return load_graph(release)
 

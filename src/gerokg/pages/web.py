@@ -22,9 +22,11 @@ import jinja2
 import pyoxigraph as ox
 
 from gerokg._version import __version__
-from gerokg.errors import GerokgError, ParameterError, QueryNotFoundError
+from gerokg.release.release import Release
+from gerokg.errors import GerokgError, NotFound, ParameterError, QueryNotFoundError
 from gerokg.rdf.rdfio import compact_iri, term_iri
-from gerokg.answers.why import INFERRED_GRAPH, Classifier, Reason, term_in_store
+from gerokg.answers.why import Classifier, Reason, term_in_store
+from gerokg.vocab import INFERRED_GRAPH
 from gerokg.vocab import CLAIM, FIGURE_SECTION, GKS
 
 __all__ = ["Page", "Site"]
@@ -68,10 +70,6 @@ def _known_prefixes() -> dict[str, str]:
     from gerokg.resources import prefixes
 
     return prefixes()
-
-
-class NotFound(GerokgError):
-    """A page that does not exist (404)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -148,11 +146,15 @@ class Site:
     :param store: a pyoxigraph Store (opened read-only by the endpoint)
     :param run_query: ``run(text, select_fmt, graph_fmt, limit, timeout) -> QueryResult``,
         the endpoint's worker pool
+    :param release: the :class:`gerokg.release.release.Release` being served (what ``/docs/``
+        documents); default: the package's sources
     """
 
     def __init__(self, store: ox.Store, run_query: Callable[..., Any],
-                 timeout: float = 30.0, max_rows: int = 10000, triples: int = 0, root_path: str = "") -> None:
+                 timeout: float = 30.0, max_rows: int = 10000, triples: int = 0, root_path: str = "",
+                 release: Release | None = None) -> None:
         self.store = store
+        self.release = release if release is not None else Release()
         self.root = root_path
         self.run_query = run_query
         self.timeout = timeout
@@ -554,7 +556,7 @@ class Site:
     # -- queries
     def _run(self, text: str, select_fmt: str, graph_fmt: str) -> Any:
         """Run a query through the endpoint's pool (parsed, sandboxed, bounded there)."""
-        from gerokg.serving.server import RequestError
+        from gerokg.errors import RequestError
         from gerokg.querying.workers import QueryTimeout
 
         try:
@@ -621,7 +623,7 @@ class Site:
 
     def query_page(self, name: str, params: dict[str, list[str]]) -> Page:
         from gerokg.querying.canned import bind_params, bind_query_text, load_query
-        from gerokg.serving.server import RequestError
+        from gerokg.errors import RequestError
 
         try:
             q = load_query(name)
@@ -672,7 +674,7 @@ class Site:
 
     def sparql_page(self, text: str | None) -> Page:
         from gerokg.querying.canned import load_query
-        from gerokg.serving.server import RequestError
+        from gerokg.errors import RequestError
 
         # an example from the catalogue, with its header comments
         default = load_query("regulatory-events").text
@@ -693,8 +695,8 @@ class Site:
 
     # -- documentation
     def docs(self, name: str) -> Page:
-        """The ontology documentation (pyLODE) and the query catalogue of ``gerokg docs``, made
-        on first request and kept. They carry their own inline CSS, so their CSP allows it."""
+        """The ontology documentation (pyLODE) and the query catalogue of ``gerokg docs`` of the
+        release being served, made on first request and kept. They carry their own inline CSS, so their CSP allows it."""
         from gerokg.pages.docs import DOCS_FILES, docs_pages
 
         name = name or "index.html"
@@ -702,7 +704,7 @@ class Site:
             raise NotFound(f"no documentation page {name!r}; see /docs/")
         with self._docs_lock:
             if self._docs is None:
-                self._docs = {k: v.encode("utf-8") for k, v in docs_pages().items()}
+                self._docs = {k: v.encode("utf-8") for k, v in docs_pages(self.release.graph()).items()}
         return Page(200, self._docs[name], headers={
             "Content-Security-Policy": ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                                         "base-uri 'none'; frame-ancestors 'none'"),

@@ -42,6 +42,7 @@ import yaml
 
 from gerokg.errors import ParameterError, QueryNotFoundError, QuerySyntaxError
 from gerokg.rdf.rdfio import compact_iri, expand_curie
+from gerokg.release.release import default_store
 from gerokg.resources import prefixes, queries_dir
 
 __all__ = [
@@ -54,7 +55,6 @@ __all__ = [
     "bind_params",
     "bind_query_text",
     "claim_card_query",
-    "default_store",
     "list_queries",
     "load_query",
     "parse_param",
@@ -696,7 +696,7 @@ def run_query(
 
 def holds_inferences(store: Any) -> bool:
     """True when the store holds the reasoner's conclusions (in the named graph gerokg.why reads)."""
-    from gerokg.answers.why import INFERRED_GRAPH
+    from gerokg.vocab import INFERRED_GRAPH
 
     oxs = getattr(store, "ox", store)
     return next(iter(oxs.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))), None) is not None
@@ -711,21 +711,3 @@ def _collect(res: Any) -> QueryResult:
         return QueryResult(variables=variables, rows=rows)
     triples = [(t.subject, t.predicate, t.object) for t in res]
     return QueryResult(triples=triples)
-
-
-_DEFAULT_STORE: Any = None
-_DEFAULT_LOCK = __import__("threading").Lock()
-
-
-def default_store() -> Any:
-    """The release assembled in memory from the package's sources, opened once per process."""
-    global _DEFAULT_STORE
-    with _DEFAULT_LOCK:
-        if _DEFAULT_STORE is None:
-            from gerokg.release.store import open_store
-
-            _DEFAULT_STORE = open_store()
-    return _DEFAULT_STORE
-
-
-_default_store = default_store

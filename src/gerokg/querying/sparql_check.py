@@ -29,7 +29,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from gerokg.errors import GerokgError
+from gerokg.errors import QueryRefused
 
 __all__ = ["QueryLimits", "QueryRefused", "analyse"]
 
@@ -42,15 +42,6 @@ _NESTING = frozenset({"GroupGraphPatternSub", "ConditionalOrExpression", "PathAl
 _FRAMES_PER_LEVEL = 45
 _QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
                 "DescribeQuery": "DESCRIBE"}
-
-
-class QueryRefused(GerokgError):
-    """A query the endpoint will not run, with the HTTP status to answer."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)

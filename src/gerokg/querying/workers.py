@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from gerokg.errors import GerokgError
+from gerokg.errors import QueryTimeout
 from gerokg.querying.sparql_check import QueryLimits, QueryRefused, analyse
 
 __all__ = ["GRAPH_FORMATS", "SELECT_FORMATS", "QueryPool", "QueryResult", "QueryTimeout", "WorkerLimits"]
@@ -44,10 +44,6 @@ GRAPH_FORMATS = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-
-
-class QueryTimeout(GerokgError):
-    """A query stopped by a limit of the pool (time, memory, busy workers): a 503."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from gerokg.rdf.rdfio import atomic_write
 
-__all__ = ["cache_dir", "cached_bytes", "digest", "rdf_digest", "release_ntriples", "sources_digest"]
+__all__ = ["cache_dir", "cached_bytes", "digest", "rdf_digest", "sources_digest"]
 
 
 def cache_dir() -> Path | None:
@@ -98,19 +98,6 @@ def cached_bytes(kind: str, key: str, compute: Callable[[], bytes]) -> bytes:
         except OSError:
             pass  # a read-only home: the result is still right, only not kept
     return data
-
-
-def release_ntriples() -> bytes:
-    """The release assembled from the package's sources, as gerokg's canonical sorted N-Triples
-    (the bytes of ``gerokg-full.nt``), kept by the sources' hash."""
-
-    def make() -> bytes:
-        from gerokg.api import load_graph
-        from gerokg.rdf.rdfio import serialize_graph
-
-        return serialize_graph(load_graph(), "nt")
-
-    return cached_bytes("release-nt", sources_digest(), make)
 
 
 def rdf_digest(data: bytes | None = None, path: str | Path | None = None, fmt: str = "nt") -> str:

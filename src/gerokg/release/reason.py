@@ -24,13 +24,26 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
-from gerokg.errors import ReasonerError
+from gerokg.errors import ReasonerError, TermResolutionError
 from gerokg.rdf.rdfio import compact_iri, new_graph, parse_rdf_file
 
 __all__ = ["ReasoningResult", "inferred_graph", "java_version", "reason", "reasoning_key"]
 
 NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
 THING = "http://www.w3.org/2002/07/owl#Thing"
+
+
+def _iri_of(name: str) -> str:
+    """An IRI as it is, a CURIE expanded with the project's prefixes."""
+    from gerokg.rdf.rdfio import expand_curie
+
+    name = name.strip().strip("<>")
+    if name.startswith(("http://", "https://", "urn:")):
+        return name
+    try:
+        return str(expand_curie(name))
+    except ValueError:
+        raise TermResolutionError(name, [], ambiguous=False, what="is_a") from None
 
 
 @dataclass
@@ -47,15 +60,18 @@ class ReasoningResult:
     explanation: str = ""
     reasoner: str = "HermiT"
 
+    #: how ``is_a`` reads a name; :func:`gerokg.reason` sets the term resolver (labels and
+    #: synonyms too); by default IRIs and CURIEs
+    resolve: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
+
     def is_a(self, cls: str, parent: str) -> bool:
-        """True when ``cls`` is entailed to be a subclass of ``parent`` (IRIs, CURIEs, labels or
-        synonyms, read by :func:`gerokg.querying.terms.resolve_term`).
+        """True when ``cls`` is entailed to be a subclass of ``parent`` (IRIs or CURIEs; labels and
+        synonyms too when :attr:`resolve` is the term resolver, as :func:`gerokg.reason` sets it).
 
         :raises TermResolutionError: a name fits no term, or several
         """
-        from gerokg.querying.terms import resolve_term
-
-        return resolve_term(parent, what="is_a") in self.superclasses.get(resolve_term(cls, what="is_a"), set())
+        read = self.resolve or _iri_of
+        return read(parent) in self.superclasses.get(read(cls), set())
 
     def to_json(self) -> bytes:
         return json.dumps({
@@ -142,7 +158,8 @@ def reasoning_key(
     """The content hash the reasoner's conclusions are kept under: the input's triples
     (canonicalised, see :func:`gerokg.rdf.cache.rdf_digest`; the release, a release file or graph, and
     each extra file or graph, in order) and the versions of owlready2 (HermiT) and Java."""
-    from gerokg.rdf.cache import digest, rdf_digest, release_ntriples
+    from gerokg.rdf.cache import digest, rdf_digest
+    from gerokg.release.assemble import release_ntriples
     from gerokg.rdf.rdfio import format_for_path
 
     def of_graph(g: Graph) -> str:
@@ -232,7 +249,7 @@ def _run_hermit(
         if release is not None:
             graph = parse_rdf_file(release)
         else:
-            from gerokg.rdf.cache import release_ntriples
+            from gerokg.release.assemble import release_ntriples
 
             graph = new_graph()
             graph.parse(data=release_ntriples().decode("utf-8"), format="nt")

@@ -216,12 +216,12 @@ def open_store(
                 store.ox.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
                                 "FILTER (?g != <https://w3id.org/gerokg/queries>) }")
         else:
-            from gerokg.rdf.cache import release_ntriples
+            from gerokg.release.assemble import release_ntriples
 
             step("assembling the release from the package's sources")
             store.ox.bulk_load(release_ntriples(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
         if inferred:
-            from gerokg.answers.why import INFERRED_GRAPH
+            from gerokg.vocab import INFERRED_GRAPH
 
             # in the default graph, so plain queries see them, and in a named graph of their
             # own, so pages and gerokg.why can tell a conclusion from an assertion

@@ -10,7 +10,7 @@ catalogue parameter with its catalogue type and default, and which queries take 
 ``open_questions``, ``tensions``, and ``sparql`` only with ``--allow-sparql``. Every answer that
 speaks of claims carries their claim cards (id, subject, relation, object, polarity, kind, hedge,
 verbatim quote, references, section, context ...: the columns of
-``queries/fragments/claim-card.rq``, read by :class:`gerokg.querying.terms.ClaimCard`) and says whether
+``queries/fragments/claim-card.rq``, read by :class:`gerokg.querying.dossier.ClaimCard`) and says whether
 the reasoner's conclusions were in the store (``inferences_included``).
 
 Resources: the query catalogue (JSON and Turtle), a VoID description of the graph, and the
@@ -114,7 +114,11 @@ class McpBackend:
         from gerokg.release.store import StoreLock
         from gerokg.querying.workers import QueryPool
 
+        from gerokg.release.release import Release
+
         self.config = config
+        #: the release served: every answer, explanation and page reads this one
+        self.release = Release(release, extra, inferred, location)
         self.lock = StoreLock(location) if location is not None else None
         try:
             self.store_path, self.temporary, self.triples = prepare_store(location, release, extra, inferred, progress)
@@ -193,7 +197,7 @@ class McpBackend:
     @staticmethod
     def card(row: dict[str, Any]) -> dict[str, Any]:
         """A claim card as JSON, from a row of a claim query (the one claim reader)."""
-        from gerokg.querying.terms import ClaimCard
+        from gerokg.querying.dossier import ClaimCard
 
         return card_dict(ClaimCard.from_row(row))
 
@@ -219,7 +223,7 @@ class McpBackend:
                 from gerokg.pages.web import Site
 
                 self._site = Site(self.store.ox, self.pool.run, timeout=self.config.timeout,
-                                  max_rows=self.config.max_rows, triples=self.triples)
+                                  max_rows=self.config.max_rows, triples=self.triples, release=self.release)
             return self._site
 
     def search_terms(self, text: str, limit: int = 20) -> dict[str, Any]:
@@ -248,7 +252,7 @@ class McpBackend:
         }
 
     def term_card(self, term: str) -> dict[str, Any]:
-        from gerokg.querying.terms import term as get_term
+        from gerokg.querying.dossier import term as get_term
 
         from gerokg.querying.terms import resolver_for
 
@@ -345,9 +349,7 @@ class McpBackend:
     def _release_graph(self) -> Any:
         with self._graph_lock:
             if self._graph is None:
-                from gerokg.api import load_graph
-
-                self._graph = load_graph()
+                self._graph = self.release.graph(with_extra=True)
             return self._graph
 
     def explain_chain(self, subject: str, obj: str, max_steps: int = 4, limit: int = 10) -> dict[str, Any]:
@@ -405,7 +407,7 @@ def _claims_named(rows: list[dict[str, Any]], limit: int = 1000) -> list[str]:
 
 
 def card_dict(card: Any) -> dict[str, Any]:
-    """A :class:`gerokg.querying.terms.ClaimCard` as JSON, with its short id (C0197) first."""
+    """A :class:`gerokg.querying.dossier.ClaimCard` as JSON, with its short id (C0197) first."""
     out = {"id": card.curie.split(":", 1)[-1]}
     out.update(dataclasses.asdict(card))
     return out

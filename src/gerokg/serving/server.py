@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from gerokg._version import __version__
-from gerokg.errors import GerokgError, ParameterError, QueryNotFoundError
+from gerokg.errors import GerokgError, ParameterError, QueryNotFoundError, RequestError
 from gerokg.serving.httpproto import ConnectionLimits
 from gerokg.querying.sparql_check import QueryLimits
 from gerokg.querying.workers import GRAPH_FORMATS, SELECT_FORMATS, QueryPool, QueryResult, QueryTimeout, WorkerLimits
@@ -62,15 +62,6 @@ _READ_ONLY_ROUTES = ("/store", "/data", "/update", "/sparql-graph-crud", "/sparq
 #: request bodies up to this size are read and discarded after a 413, so the client sees the
 #: answer; a larger announced body closes the connection at once
 _DRAIN_LIMIT = 16 << 20
-
-
-class RequestError(GerokgError):
-    """A request that gets an HTTP error status, with a message for the client."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass
@@ -756,9 +747,10 @@ def start_server(
         import pyoxigraph as ox
 
         from gerokg.pages.web import Site
+        from gerokg.release.release import Release
 
         site = Site(ox.Store.read_only(str(path)), pool.run, timeout=config.timeout, max_rows=config.max_rows,
-                    triples=n, root_path=config.root_path)
+                    triples=n, root_path=config.root_path, release=Release(release, extra, inferred, path))
     endpoint = Endpoint(config, pool, n, site, inferred)
     uv_config = uvicorn.Config(
         endpoint.app(), http=protocol_for(config.connection_limits()), lifespan="off", access_log=False,
