@@ -62,11 +62,16 @@ def run_remote_query(
         if q.form in ("CONSTRUCT", "DESCRIBE"):
             sw.setReturnFormat(TURTLE)
             data = sw.query().convert()
-            from rdflib import Graph
+            import pyoxigraph as ox
 
-            g = Graph()
-            g.parse(data=data if isinstance(data, (str, bytes)) else str(data), format="turtle")
-            return QueryResult(triples=list(g))
+            # parsed by the engine the embedded store uses, so the triples are the same Python
+            # types (pyoxigraph terms) whichever backend answered
+            body = data if isinstance(data, bytes) else str(data).encode("utf-8")
+            try:
+                parsed = [(t.subject, t.predicate, t.object) for t in ox.parse(body, format=ox.RdfFormat.TURTLE)]
+            except SyntaxError as exc:
+                raise RemoteError(f"{endpoint}: the answer to {q.name!r} is not Turtle: {str(exc)[:200]}") from None
+            return QueryResult(triples=parsed)
         sw.setReturnFormat(JSON)
         doc = sw.query().convert()
     except SPARQLWrapperException as exc:
