@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gerokg.checks.findings import CheckFinding, QualityReport
+from gerokg.checks.findings import LEVELS, CheckFinding, QualityReport
 from gerokg.querying.canned import IRI, list_queries, run_query
 
 __all__ = ["CheckFinding", "QualityReport", "run_checks"]
