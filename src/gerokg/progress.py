@@ -9,9 +9,26 @@ always goes to stderr: stdout carries only results.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import IO, Any
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "stepper"]
+
+
+def stepper(progress: Callable[[str], None] | None) -> Callable[[str], None]:
+    """The ``progress`` callback a library function was given, or one that does nothing.
+
+    >>> seen = []
+    >>> stepper(seen.append)("loading")
+    >>> stepper(None)("loading")
+    >>> seen
+    ['loading']
+    """
+    return progress if progress is not None else _silent
+
+
+def _silent(_message: str) -> None:
+    return None
 
 
 class Progress:

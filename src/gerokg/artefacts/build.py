@@ -47,6 +47,7 @@ from gerokg.release.assemble import (
     version_iri,
 )
 from gerokg.resources import ontology_dir
+from gerokg.progress import stepper
 
 __all__ = [
     "ARTIFACTS",
@@ -198,9 +199,7 @@ def build_release(
     """
     from gerokg.artefacts import exports
 
-    def step(msg: str) -> None:
-        if progress:
-            progress(msg)
+    step = stepper(progress)
 
     out = Path(out_dir)
     when = release_date(date)

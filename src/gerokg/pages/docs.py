@@ -52,6 +52,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VANN
 
 from gerokg.errors import DocsError, GerokgError
 from gerokg.vocab import GKS, NATIVE
+from gerokg.progress import stepper
 
 __all__ = ["DOCS_FILES", "MAX_ROWS", "NATIVE_NS", "PYLODE_VERSION", "DocsError", "docs_graph", "docs_pages", "native_terms",
            "render_catalogue", "render_ontology", "write_docs"]
@@ -656,9 +657,7 @@ def docs_pages(
     """
     from gerokg.release.store import GerokgStore
 
-    def step(msg: str) -> None:
-        if progress:
-            progress(msg)
+    step = stepper(progress)
 
     step("assembling the release" if release is None else f"reading {release}")
     graph = _load_release(release)
@@ -696,9 +695,7 @@ def write_docs(
     >>> [p.name for p in paths]  # doctest: +SKIP
     ['index.html', 'queries.html']
     """
-    def step(msg: str) -> None:
-        if progress:
-            progress(msg)
+    step = stepper(progress)
 
     out = Path(out_dir)
     _writable_dir(out)

@@ -26,6 +26,7 @@ from rdflib.namespace import OWL, RDFS
 
 from gerokg.errors import ReasonerError, TermResolutionError
 from gerokg.rdf.rdfio import compact_iri, new_graph, parse_rdf_file
+from gerokg.progress import stepper
 
 __all__ = ["ReasoningResult", "inferred_graph", "java_version", "reason", "reasoning_key"]
 
@@ -240,9 +241,7 @@ def _run_hermit(
 ) -> ReasoningResult:
     import owlready2
 
-    def step(msg: str) -> None:
-        if progress:
-            progress(msg)
+    step = stepper(progress)
 
     step("assembling the release" if graph is None else "preparing the graph")
     if graph is None:

@@ -19,6 +19,7 @@ from rdflib import Graph
 from gerokg.errors import OntologyLoadError, RdfParseError, StoreInUseError
 from gerokg.rdf.rdfio import format_for_path, open_regular, parse_rdf_file
 from gerokg.vocab import GKS, WITH_GRAPHS
+from gerokg.progress import stepper
 
 __all__ = ["WITH_GRAPHS", "GerokgStore", "StoreLock", "open_store"]
 
@@ -200,9 +201,7 @@ def open_store(
     :param progress: called with a short message before each long step
     :returns: the store
     """
-    def step(msg: str) -> None:
-        if progress:
-            progress(msg)
+    step = stepper(progress)
 
     store = GerokgStore(location)
     extra = list(extra)
