@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDFS
 
+from gerokg.rdf.claimread import read_claim, read_claims
 from gerokg.errors import GerokgError, UnknownTermError
 from gerokg.rdf.rdfio import compact_iri, term_iri
-from gerokg.vocab import GKS, NATIVE
+from gerokg.vocab import NATIVE
 
 __all__ = ["Chain", "Step", "UnknownTermError", "asserts", "explain", "SIGNS", "to_networkx"]
 
@@ -114,11 +115,9 @@ class Chain:
 def asserts(graph: Graph, claim: Any) -> bool:
     """True when the claim asserts its relation: its kind does (``gks:asserts_relation true``; a
     hypothesis, question, refuted expectation or methodological statement does not) and its result
-    is not reported as statistically insignificant."""
-    kind = graph.value(claim, URIRef(GKS + "kind"))
-    if kind is None or str(graph.value(kind, URIRef(GKS + "asserts_relation"))).lower() == "false":
-        return False
-    return graph.value(claim, URIRef(GKS + "significance")) != URIRef(GKS + "not_significant")
+    is not reported as statistically insignificant (:attr:`gerokg.rdf.claimread.Claim.asserts`)."""
+    c = read_claim(graph, str(claim))
+    return c is not None and c.asserts
 
 
 def _resolve(term: str, graph: Graph) -> URIRef:
@@ -142,19 +141,14 @@ def _edges(graph: Graph) -> dict[URIRef, list[Step]]:
     def lab(x: Any) -> str:
         return labels.get(x, compact_iri(str(x)))
 
-    gks = lambda local: URIRef(GKS + local)  # noqa: E731
-    for claim in graph.subjects(RDF.type, gks("Claim")):
-        kind = graph.value(claim, gks("kind"))
-        if graph.value(claim, gks("polarity")) != gks("affirmed") or not asserts(graph, claim):
+    for c in read_claims(graph):
+        if c.polarity != "affirmed" or not c.asserts:
             continue  # a negated claim, a hypothesis, question, refuted expectation, ... asserts no step
-        p = graph.value(claim, gks("predicate"))
-        if str(p) not in SIGNS:
+        if c.predicate not in SIGNS or c.subject is None or c.object is None:
             continue
-        s, o = graph.value(claim, gks("subject")), graph.value(claim, gks("object"))
-        refs = tuple(sorted(int(r) for r in graph.objects(claim, gks("reference"))))
-        out[s].append(Step(str(s), str(o), str(p), SIGNS[str(p)], "claim", str(claim),
-                           str(graph.value(claim, gks("quote"))), refs, lab(s), lab(o), lab(p),
-                           str(kind)[len(GKS):] if kind is not None else None))
+        s, o = URIRef(c.subject), URIRef(c.object)
+        out[s].append(Step(c.subject, c.object, c.predicate, SIGNS[c.predicate], "claim", c.iri,
+                           str(c.quote), c.references, lab(s), lab(o), lab(URIRef(c.predicate)), c.kind or None))
     # logical definitions and class axioms: C subClassOf/equivalentClass (P some D), P causal
     for c, rel in ((c, r) for prop in (RDFS.subClassOf, OWL.equivalentClass) for c, r in graph.subject_objects(prop)):
         if not isinstance(c, URIRef) or not isinstance(rel, BNode):
@@ -253,25 +247,22 @@ def to_networkx(graph: Graph | None = None, include_non_assertive: bool = False)
 
         graph = default_release().graph()
     labels = {str(s): str(o) for s, o in graph.subject_objects(RDFS.label)}
-    gks = lambda local: URIRef(GKS + local)  # noqa: E731
     g = nx.MultiDiGraph()
-    for claim in sorted(graph.subjects(RDF.type, gks("Claim"))):
-        if not include_non_assertive and not asserts(graph, claim):
+    for c in read_claims(graph):
+        if not include_non_assertive and not c.asserts:
             continue
-        s, p, o = (graph.value(claim, gks(x)) for x in ("subject", "predicate", "object"))
+        s, p, o = str(c.subject), str(c.predicate), str(c.object)
         for node in (s, o):
-            g.add_node(str(node), label=labels.get(str(node), ""), curie=compact_iri(str(node)))
-
-        def opt(name: str) -> str | None:
-            v = graph.value(claim, gks(name))
-            return str(v) if v is not None else None
-
-        g.add_edge(str(s), str(o), key=compact_iri(str(claim)),
-                   claim=str(claim), predicate=str(p), predicate_label=labels.get(str(p), "subClassOf"),
-                   kind=compact_iri(str(graph.value(claim, gks("kind")))).split(":")[1],
-                   polarity=compact_iri(str(graph.value(claim, gks("polarity")))).split(":")[1],
-                   sign=SIGNS.get(str(p), 0), quote=opt("quote"),
-                   references=sorted(int(r) for r in graph.objects(claim, gks("reference"))),
-                   section=opt("section"), organism=opt("organism"), population=opt("population"),
-                   comparator=opt("comparator"))
+            g.add_node(node, label=labels.get(node, ""), curie=compact_iri(node))
+        g.add_edge(s, o, key=compact_iri(c.iri),
+                   claim=c.iri, predicate=p, predicate_label=labels.get(p, "subClassOf"),
+                   kind=c.kind, polarity=c.polarity, sign=SIGNS.get(p, 0), quote=c.quote,
+                   references=list(c.references), section=c.section,
+                   organism=c.organism[0] if c.organism else None,
+                   population=c.population[0] if c.population else None,
+                   comparator=c.comparator[0] if c.comparator else None,
+                   # the other qualifiers the graph stores, so the export drops none
+                   evidence=c.evidence, timing=c.timing, year=c.year, significance=c.significance,
+                   hedges=list(c.hedges), context={k: list(v) for k, v in c.context.items()},
+                   quantities=[q.text for q in c.quantities], asserts=c.asserts)
     return g

@@ -58,6 +58,7 @@ from urllib.parse import quote as _urlquote
 
 import pyoxigraph as ox
 
+from gerokg.rdf.claimread import read_claim
 from gerokg.errors import GraphvizError, ParameterError
 from gerokg.answers.explain import SIGNS, UnknownTermError
 from gerokg.rdf.rdfio import atomic_write, compact_iri, term_iri
@@ -178,11 +179,6 @@ def _objects(st: ox.Store, s: str, p: ox.NamedNode) -> list[Any]:
     return [q.object for q in st.quads_for_pattern(ox.NamedNode(s), p, None)]
 
 
-def _one(st: ox.Store, s: str, local: str) -> str | None:
-    values = sorted(o.value for o in _objects(st, s, ox.NamedNode(GKS + local)))
-    return values[0] if values else None
-
-
 def _local(iri: str | None) -> str:
     """The local name of a schema IRI (``gks:negated`` -> ``negated``)."""
     return (iri or "").removeprefix(GKS)
@@ -206,18 +202,11 @@ class _Reader:
         return term_in_store(self.st, iri)
 
     def claim(self, iri: str) -> DiagramClaim | None:
-        values = {k: _one(self.st, iri, k) for k in ("subject", "predicate", "object", "polarity", "kind", "quote")}
-        if None in (values["subject"], values["predicate"], values["object"]):
+        c = read_claim(self.st, iri)
+        if c is None or None in (c.subject, c.predicate, c.object):
             return None
-        refs = set()
-        for o in _objects(self.st, iri, ox.NamedNode(GKS + "reference")):
-            try:
-                refs.add(int(o.value))
-            except ValueError:
-                continue
-        return DiagramClaim(iri, str(values["subject"]), str(values["predicate"]), str(values["object"]),
-                            _local(values["polarity"]) or "affirmed", _local(values["kind"]),
-                            " ".join((values["quote"] or "").split()), tuple(sorted(refs)))
+        return DiagramClaim(iri, str(c.subject), str(c.predicate), str(c.object), c.polarity or "affirmed", c.kind,
+                            " ".join((c.quote or "").split()), c.references)
 
     def claims(self, iris: Iterable[str], exclude_kinds: Iterable[str]) -> list[DiagramClaim]:
         excluded = set(exclude_kinds)

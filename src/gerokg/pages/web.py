@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from gerokg._version import __version__
 from gerokg.release.release import Release
+from gerokg.rdf.claimread import read_claim
 from gerokg.errors import GerokgError, NotFound, ParameterError, QueryNotFoundError
 from gerokg.rdf.rdfio import compact_iri, term_iri
 from gerokg.answers.why import Classifier, Reason, term_in_store
@@ -366,52 +367,29 @@ class Site:
 
     # -- claims
     def claim(self, iri: str) -> dict[str, Any]:
-        """Everything the store says of a claim, ready for a template."""
-        node = ox.NamedNode(iri)
-        by: dict[str, list[Any]] = {}
-        for q in self.store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
-            by.setdefault(q.predicate.value, []).append(q.object)
-        if GKS + "quote" not in by:
+        """Everything the store says of a claim (:func:`gerokg.rdf.claimread.read_claim`), ready
+        for a template."""
+        c = read_claim(self.store, iri)
+        if c is None or c.quote is None:
             raise NotFound(f"no claim {compact_iri(iri)}")
-
-        def one(p: str) -> str | None:
-            v = by.get(GKS + p)
-            return v[0].value if v else None
-
-        def iris(p: str) -> list[str]:
-            return sorted(x.value for x in by.get(GKS + p, []) if isinstance(x, ox.NamedNode))
-
-        quantities = []
-        for qn in by.get(GKS + "quantity", []):
-            qd = {q.predicate.value[len(GKS):]: q.object for q in self.store.quads_for_pattern(qn, None, None)
-                  if q.predicate.value.startswith(GKS)}
-            quantities.append({
-                "text": qd["quantity_text"].value if "quantity_text" in qd else "",
-                "value": qd["value"].value if "value" in qd else "",
-                "unit": self.label(qd["unit"].value) if "unit" in qd else "",
-                "direction": self.label(qd["direction"].value) if "direction" in qd else "",
-                "qualifier": self.label(qd["qualifier"].value) if "qualifier" in qd else "",
-            })
-        quantities.sort(key=lambda d: d["text"])
-        section = iris("section")
+        quantities = [{"text": q.text, "value": q.value,
+                       "unit": self.label(q.unit) if q.unit else "",
+                       "direction": self.label(q.direction) if q.direction else "",
+                       "qualifier": self.label(q.qualifier) if q.qualifier else ""} for q in c.quantities]
         return {
             "iri": iri,
             "id": iri[len(CLAIM_NS):] if iri.startswith(CLAIM_NS) else compact_iri(iri),
-            "subject": one("subject"), "predicate": one("predicate"), "object": one("object"),
-            "kind": (one("kind") or "")[len(GKS):].replace("_", " "),
-            "polarity": (one("polarity") or "")[len(GKS):],
-            "quote": one("quote"),
-            "fragments": sorted(x.value for x in by.get(GKS + "quote_fragment", [])),
-            "comment": by[RDFS + "comment"][0].value if by.get(RDFS + "comment") else None,
-            "section": section[0] if section else None,
-            "references": sorted(int(x.value) for x in by.get(GKS + "reference", [])),
-            "evidence": one("evidence"),
-            "organism": iris("organism"), "population": iris("population"), "comparator": iris("comparator"),
-            "timing": one("timing"), "year": one("year"),
-            "hedges": sorted(x.value for x in by.get(GKS + "hedge", [])),
-            "quantities": quantities,
-            "tensions": iris("in_tension_with"), "raised_by": iris("raised_by"),
-            "axiom": bool(by.get(GKS + "supports_axiom")),
+            "subject": c.subject, "predicate": c.predicate, "object": c.object,
+            "kind": c.kind.replace("_", " "), "polarity": c.polarity, "quote": c.quote,
+            "fragments": list(c.fragments), "comment": c.comment, "section": c.section,
+            "references": list(c.references), "evidence": c.evidence,
+            "organism": list(c.organism), "population": list(c.population), "comparator": list(c.comparator),
+            "context": {k.replace("_", " "): list(v) for k, v in sorted(c.context.items())},
+            "significance": (c.significance or "").replace("_", " ") or None,
+            "agents": [(a, treated) for a, treated in c.agent_status],
+            "timing": c.timing, "year": c.year, "hedges": list(c.hedges), "quantities": quantities,
+            "tensions": list(c.tensions), "raised_by": list(c.raised_by), "axiom": c.supports_axiom,
+            "asserts": c.asserts,
         }
 
     def claims_about(self, iri: str, limit: int = 500) -> list[tuple[str, dict[str, Any]]]:

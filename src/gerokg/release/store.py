@@ -97,7 +97,7 @@ class GerokgStore:
     def default_graph_size(self) -> int:
         """Triples in the default graph: what a plain SPARQL query sees."""
         for sol in self.ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"):  # type: ignore[union-attr]
-            return int(sol["n"].value)  # type: ignore[union-attr]
+            return int(sol["n"].value)
         return 0
 
     def sync_with_files(self, paths: Iterable[str | Path], progress: Callable[[str], None] | None = None) -> None:
@@ -111,7 +111,9 @@ class GerokgStore:
         for p in paths:
             wanted.setdefault(_sha256(p), Path(p))
         meta = ox.NamedNode(WITH_GRAPHS)
-        held = {q.object.value: q.subject for q in self.ox.quads_for_pattern(None, _SHA256, None, meta)}
+        held: dict[str, ox.NamedNode] = {
+            q.object.value: q.subject for q in self.ox.quads_for_pattern(None, _SHA256, None, meta)
+            if isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode)}
         if set(held) == set(wanted):
             return
         for digest in sorted(set(held) - set(wanted)):
