@@ -545,78 +545,47 @@ def render_catalogue(store: Any, documented: Iterable[str] = (), max_rows: int =
     from gerokg.errors import ParameterError
     from gerokg.querying.canned import list_queries, run_query
 
+    import jinja2
+    from markupsafe import Markup
+
     documented = set(documented)
-    queries = list_queries(include_qc=False)
-    esc = html.escape
-    parts = ['<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
-             "<title>gerokg: query catalogue</title>\n", f"<style>{_CSS}</style>\n</head>\n<body>\n",
-             _page_nav("queries.html"), "\n<h1>gerokg: query catalogue</h1>\n",
-             (f'<p class="meta">The {len(queries)} competency queries of gerokg {esc(__version__)}, each with '
-              "its current answer on the release, run with its default parameters on the embedded "
-              f"store ({len(store)} triples). At most {max_rows} rows of an answer are shown; run "
-              "<code>gerokg query NAME</code> for all. Lists built with GROUP_CONCAT are shown with their "
-              "items sorted. The quality-gate queries (<code>qc-*</code>) are left out; "
-              "<code>gerokg check</code> runs them.</p>\n<ul>\n")]
-    for q in queries:
-        parts.append(f'<li><a href="#{esc(q.name)}">{esc(q.title)}</a>: <span class="question">'
-                     f"{esc(q.question)}</span></li>\n")
-    parts.append("</ul>\n")
-    for q in queries:
-        parts.append(f'<section id="{esc(q.name)}">\n<h2>{esc(q.title)}</h2>\n')
-        parts.append(f'<p class="meta">Name: <code>{esc(q.name)}</code>; form: {esc(q.form)}; file: '
-                     f"<code>queries/{esc(q.path.name)}</code></p>\n")
-        parts.append(f'<p class="question">{esc(q.question)}</p>\n<p>{esc(q.description)}</p>\n')
-        if q.params:
-            parts.append("<h3>Parameters</h3>\n<table>\n<tr><th>name</th><th>type</th><th>default</th>"
-                         "<th>required</th><th>description</th></tr>\n")
-            for p in q.params:
-                parts.append(f"<tr><td><code>{esc(p.name)}</code></td><td>{esc(p.type)}</td>"
-                             f"<td>{esc(_value_text(p.default))}</td><td>{'yes' if p.required else 'no'}</td>"
-                             f"<td>{esc(p.description)}</td></tr>\n")
-            parts.append("</table>\n")
-        parts.append(f"<h3>SPARQL</h3>\n<pre tabindex='0'><code>{esc(q.text)}</code></pre>\n<h3>Answer</h3>\n")
+    model = []
+    for q in list_queries(include_qc=False):
         try:
-            result = run_query(q, store, {})
+            answer = _answer_model(q, run_query(q, store, {}), documented, max_rows)
         except ParameterError as exc:
-            parts.append(f"<p>Not run: {esc(str(exc))}.</p>\n</section>\n")
-            continue
+            answer = {"not_run": str(exc)}
         except GerokgError as exc:
             raise DocsError(f"query {q.name!r} failed on the release: {exc}") from exc
-        parts.append(_answer_html(q, result, documented, max_rows))
-        parts.append("</section>\n")
-    parts.append("</body>\n</html>\n")
-    return "".join(parts)
+        model.append({"name": q.name, "title": q.title, "question": q.question, "description": q.description,
+                      "form": q.form, "file": q.path.name, "text": q.text, "answer": answer,
+                      "params": [{"name": p.name, "type": p.type, "default": _value_text(p.default),
+                                  "required": p.required, "description": p.description} for p in q.params]})
+    env = jinja2.Environment(loader=jinja2.PackageLoader("gerokg", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    return env.get_template("docs-queries.html").render(
+        css=Markup(_CSS), nav=Markup(_page_nav("queries.html")), queries=model, version=__version__,
+        triples=len(store), max_rows=max_rows)
 
 
-def _answer_html(q: Any, result: Any, documented: set[str], max_rows: int) -> str:
+def _answer_model(q: Any, result: Any, documented: set[str], max_rows: int) -> dict[str, Any]:
+    """One query's answer for the catalogue template: cells are escaped HTML (links for IRIs)."""
+    from markupsafe import Markup
+
     if result.boolean is not None:
-        return f"<p>{'true' if result.boolean else 'false'}</p>\n"
-    out = []
+        return {"not_run": None, "boolean": result.boolean}
     if result.triples is not None:
         triples = sorted(result.triples, key=lambda t: tuple(str(x) for x in t))
-        total = len(triples)
-        out.append(f"<p>{total} triple{'s' if total != 1 else ''}.</p>\n")
-        if total:
-            out.append("<table>\n<tr><th>subject</th><th>predicate</th><th>object</th></tr>\n")
-            for t in triples[:max_rows]:
-                out.append("<tr>" + "".join(f"<td>{_ox_cell(x, documented)}</td>" for x in t) + "</tr>\n")
-            out.append("</table>\n")
+        header, noun = ["subject", "predicate", "object"], "triple"
+        rows = [[Markup(_ox_cell(x, documented)) for x in t] for t in triples]
     else:
-        rows = _normalise_rows(q, result.variables, result.rows)
-        total = len(rows)
-        out.append(f"<p>{total} row{'s' if total != 1 else ''}.</p>\n")
-        if total:
-            out.append("<table>\n<tr>" + "".join(f"<th>{html.escape(v)}</th>" for v in result.variables)
-                       + "</tr>\n")
-            for r in rows[:max_rows]:
-                out.append("<tr>" + "".join(f"<td>{_cell(r.get(v), documented)}</td>" for v in result.variables)
-                           + "</tr>\n")
-            out.append("</table>\n")
-    if total > max_rows:
-        more = total - max_rows
-        out.append(f"<p>{more} more {'row' if result.triples is None else 'triple'}{'s' if more != 1 else ''} "
-                   "not shown.</p>\n")
-    return "".join(out)
+        header, noun = list(result.variables), "row"
+        rows = [[Markup(_cell(r.get(v), documented)) for v in result.variables]
+                for r in _normalise_rows(q, result.variables, result.rows)]
+    total = len(rows)
+    return {"not_run": None, "boolean": None, "header": header, "noun": noun, "total": total,
+            "rows": rows[:max_rows], "more": max(0, total - max_rows)}
 
 
 # --------------------------------------------------------------------------------------------
