@@ -419,14 +419,9 @@ def _query_options(func: F) -> F:
 
 def _run_and_print(q: Any, params: tuple[str, ...], fmt: str, width: int, endpoint: str | None, release: str | None,
                    extra: tuple[str, ...], location: str | None, inferred: bool, show_query: bool) -> None:
-    import csv as _csv
-    import io as _io
-    import json as _json
-
     from gerokg.querying.canned import bind_params, bind_query_text, run_query
 
     values = _parse_params(params)
-    store = None
     if endpoint:
         from gerokg.querying.remote import run_remote_query
 
@@ -446,45 +441,57 @@ def _run_and_print(q: Any, params: tuple[str, ...], fmt: str, width: int, endpoi
              "asserted facts and the reasoner's conclusions" if result.inferred else
              "asserted facts only; --inferred adds the reasoner's conclusions")
     if result.triples is not None:
-        import pyoxigraph as ox
-
-        from gerokg.resources import prefixes
-
-        triples = [ox.Triple(*t) for t in result.triples]
-        if fmt == "json":
-            # JSON-LD, one node object per subject (rdflib's serializer groups them)
-            from rdflib import Graph
-
-            g = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
-            data: bytes | None = g.serialize(format="json-ld", indent=1, sort_keys=True).encode("utf-8")
-        else:
-            data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes())
-        text = (data or b"").decode("utf-8")
-        click.echo(text, nl=not text.endswith("\n"))
-        click.echo(f"({len(triples)} triples; {basis})", err=True)
-        return
-    if result.boolean is not None:
+        _print_triples(result.triples, fmt, basis)
+    elif result.boolean is not None:
         click.echo("true" if result.boolean else "false")
-        return
-    cols = result.variables
+    else:
+        _print_rows(result.variables, result.rows, fmt, width, basis)
+
+
+def _print_triples(result_triples: list[tuple[Any, Any, Any]], fmt: str, basis: str) -> None:
+    """A CONSTRUCT answer: JSON-LD for ``--format json``, else Turtle with the project's prefixes."""
+    import pyoxigraph as ox
+
+    from gerokg.resources import prefixes
+
+    triples = [ox.Triple(*t) for t in result_triples]
     if fmt == "json":
-        click.echo(_json.dumps([{c: _format_value(r.get(c)) for c in cols} for r in result.rows], indent=1,
+        # JSON-LD, one node object per subject (rdflib's serializer groups them)
+        from rdflib import Graph
+
+        g = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
+        data: bytes | None = g.serialize(format="json-ld", indent=1, sort_keys=True).encode("utf-8")
+    else:
+        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes())
+    text = (data or b"").decode("utf-8")
+    click.echo(text, nl=not text.endswith("\n"))
+    click.echo(f"({len(triples)} triples; {basis})", err=True)
+
+
+def _print_rows(cols: list[str], rows: list[dict[str, Any]], fmt: str, width: int, basis: str) -> None:
+    """A SELECT answer as JSON objects, CSV, TSV or a table."""
+    import csv as _csv
+    import io as _io
+    import json as _json
+
+    if fmt == "json":
+        click.echo(_json.dumps([{c: _format_value(r.get(c)) for c in cols} for r in rows], indent=1,
                                ensure_ascii=False))
-        click.echo(f"({len(result.rows)} rows; {basis})", err=True)
+        click.echo(f"({len(rows)} rows; {basis})", err=True)
     elif fmt in ("csv", "tsv"):
         buf = _io.StringIO()
         w = _csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         w.writerow(cols)
-        for r in result.rows:
+        for r in rows:
             w.writerow([_format_value(r.get(c)) for c in cols])
         click.echo(buf.getvalue(), nl=False)
-        click.echo(f"({len(result.rows)} rows; {basis})", err=True)
+        click.echo(f"({len(rows)} rows; {basis})", err=True)
     elif fmt == "turtle":
         raise click.UsageError("--format turtle is for CONSTRUCT queries; this one is a SELECT")
     else:
-        for line in _table(cols, result.rows, width):
+        for line in _table(cols, rows, width):
             click.echo(line)
-        click.echo(f"({len(result.rows)} rows; {basis})")
+        click.echo(f"({len(rows)} rows; {basis})")
 
 
 @main.command()

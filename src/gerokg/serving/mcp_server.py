@@ -488,70 +488,56 @@ def run_query_schema() -> dict[str, Any]:
 Text = Annotated[str, Field(description="a term: CURIE (CHEBI:9168), IRI, label or synonym (sirolimus, rapamycin, Rapamune)")]
 
 
-def build_server(backend: McpBackend, allow_sparql: bool = False, debug: bool = False) -> Any:
-    """The :class:`~mcp.server.mcpserver.MCPServer` with gerokg's tools, resources and prompt."""
-    from mcp.server.mcpserver import MCPServer
-    from mcp.server.mcpserver.exceptions import ToolError
-    from mcp.server.mcpserver.tools import Tool
-    from mcp_types import ToolAnnotations
+class Tools:
+    """The MCP tools, as methods over one backend: each method is one tool, its name the tool's
+    name, its docstring the tool's description, its annotated parameters the tool's schema."""
 
-    from gerokg._version import __version__
-
-    read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
-
-    def guarded(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-        """gerokg's errors become tool errors with their message (naming the parameter)."""
-        import functools
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> dict[str, Any]:
-            try:
-                return fn(*args, **kwargs)
-            except GerokgError as exc:
-                raise ToolError(str(exc)) from None
-
-        return wrapper
+    def __init__(self, backend: McpBackend) -> None:
+        self.backend = backend
 
     def search_terms(
+        self,
         text: Annotated[str, Field(description="a name, synonym, CURIE or words, e.g. 'rapamycin', 'mTOR inhibitor', 'CHEBI:9168'")],
         limit: Annotated[int, Field(ge=1, le=100, description="most terms (and quoting claims) to return")] = 20,
     ) -> dict[str, Any]:
         """Find terms by label, synonym or CURIE (exact match first, then prefix, word start, anywhere; misspellings
         find the names spelled most alike), the term the one resolver reads the text as, and the claims whose quote
         holds the words (as claim cards)."""
-        return backend.search_terms(text, limit)
+        return self.backend.search_terms(text, limit)
 
-    def term_card(term: Text) -> dict[str, Any]:
+    def term_card(self, term: Text) -> dict[str, Any]:
         """A term's card: CURIE, label, synonyms, definition, parents, children, ancestors, and every claim of its
         dossier as a claim card (id, quote, references, kind, polarity, hedge)."""
-        return backend.term_card(term)
+        return self.backend.term_card(term)
 
-    def term_dossier(term: Text) -> dict[str, Any]:
+    def term_dossier(self, term: Text) -> dict[str, Any]:
         """The term-dossier query: every claim in which the term, a subclass of it or a class that regulates it takes
         part (as subject, object, population, organism or comparator), with its role and claim card."""
-        return backend.term_dossier(term)
+        return self.backend.term_dossier(term)
 
-    def get_claim(claim_id: Annotated[str, Field(description="a claim id, e.g. C0197 (or gkc:C0197)")]) -> dict[str, Any]:
+    def get_claim(self, claim_id: Annotated[str, Field(description="a claim id, e.g. C0197 (or gkc:C0197)")]) -> dict[str, Any]:
         """One claim's card: subject, relation, object, polarity, kind, hedge, verbatim quote, references, section,
         organism, population, comparator, context, quantities; its evidence type and the claims it is in tension with
         or raised by."""
-        return backend.get_claim(claim_id)
+        return self.backend.get_claim(claim_id)
 
-    def run_query(name: str, params: dict[str, str | int | float | bool] | None = None) -> dict[str, Any]:
+    def run_query(self, name: str, params: dict[str, str | int | float | bool] | None = None) -> dict[str, Any]:
         """Run a canned query of the catalogue by name, with its typed parameters (validated by the catalogue: a
         value that does not fit its type is an error naming the parameter; a term may be a CURIE, IRI, label or
         synonym). Claim queries return a claim card per row."""
-        return backend.canned(name, params)
+        return self.backend.canned(name, params)
 
     def why_classified(
+        self,
         term: Text,
         superclass: Annotated[str, Field(description="the class, e.g. 'gerosuppressant' or GEROKG:0000051")],
     ) -> dict[str, Any]:
         """Why a term falls under a class (e.g. why everolimus is a gerosuppressant): the axioms, in reading order,
         and the claims that state them, as claim cards."""
-        return backend.why_classified(term, superclass)
+        return self.backend.why_classified(term, superclass)
 
     def explain_chain(
+        self,
         subject: Annotated[str, Field(description="the start term, e.g. 'caloric restriction' or CHEBI:9168")],
         object: Annotated[str, Field(description="the end term, e.g. 'organismal aging' or GEROKG:0000006")],  # noqa: A002
         max_steps: Annotated[int, Field(ge=1, le=8, description="most causal steps per chain")] = 4,
@@ -560,44 +546,78 @@ def build_server(backend: McpBackend, allow_sparql: bool = False, debug: bool = 
         """Chains of the review's causal and regulatory claims from one term to another, shortest first, each with its
         net effect (increases or decreases) and the claim cards of its steps. Negated claims and open questions are
         never steps."""
-        return backend.explain_chain(subject, object, max_steps, limit)
+        return self.backend.explain_chain(subject, object, max_steps, limit)
 
-    def open_questions() -> dict[str, Any]:
+    def open_questions(self) -> dict[str, Any]:
         """The questions the review leaves open, with the claims that raise each one (claim cards)."""
-        return backend.canned("open-questions")
+        return self.backend.canned("open-questions")
 
     def tensions(
+        self,
         term: Annotated[str | None, Field(description="only pairs where this term (CURIE, label or synonym) is "
                                                       "subject or object of either claim; all pairs when omitted")] = None,
     ) -> dict[str, Any]:
         """Evidence for and against: pairs of claims the review sets against each other, or that state the same thing
         with opposite polarity, side by side (the evidence-for-and-against query)."""
-        return backend.canned("evidence-for-and-against", {"term": term} if term is not None else {})
+        return self.backend.canned("evidence-for-and-against", {"term": term} if term is not None else {})
 
-    def sparql(query: Annotated[str, Field(description="a SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE query; the "
+    def sparql(self, query: Annotated[str, Field(description="a SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE query; the "
                                                        "release's prefixes (CHEBI:, GO:, gks:, rdfs: ...) are predeclared")]) -> dict[str, Any]:
         """Run read-only SPARQL in the endpoint's sandboxed workers (the same parse check, timeout, memory and row
         limits; no SERVICE, no updates)."""
-        return backend.sparql(query)
+        return self.backend.sparql(query)
 
-    functions: list[Callable[..., dict[str, Any]]] = [search_terms, term_card, term_dossier, get_claim, run_query,
-                                                      why_classified, explain_chain, open_questions, tensions]
-    if allow_sparql:
-        functions.append(sparql)
+    def functions(self, allow_sparql: bool) -> list[Callable[..., dict[str, Any]]]:
+        """The tools offered, in the order clients list them (``sparql`` only when allowed)."""
+        found = [self.search_terms, self.term_card, self.term_dossier, self.get_claim, self.run_query,
+                 self.why_classified, self.explain_chain, self.open_questions, self.tensions]
+        return [*found, self.sparql] if allow_sparql else found
+
+
+def _guarded(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """gerokg's errors become tool errors with their message (naming the parameter)."""
+    import functools
+
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        try:
+            return fn(*args, **kwargs)
+        except GerokgError as exc:
+            raise ToolError(str(exc)) from None
+
+    return wrapper
+
+
+def build_server(backend: McpBackend, allow_sparql: bool = False, debug: bool = False) -> Any:
+    """The :class:`~mcp.server.mcpserver.MCPServer` with gerokg's tools, resources and prompt."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.tools import Tool
+    from mcp_types import ToolAnnotations
+
+    from gerokg._version import __version__
+
+    read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
     tools = []
-    for fn in functions:
-        tool = Tool.from_function(guarded(fn), name=fn.__name__, annotations=read_only, structured_output=True)
+    for fn in Tools(backend).functions(allow_sparql):
+        tool = Tool.from_function(_guarded(fn), name=fn.__name__, annotations=read_only, structured_output=True)
         # an argument the tool does not take is an error naming it, not silently dropped
         model = tool.fn_metadata.arg_model
         model.model_config["extra"] = "forbid"
         model.model_rebuild(force=True)
-        tool.parameters = run_query_schema() if fn is run_query else {**tool.parameters, "additionalProperties": False}
+        tool.parameters = run_query_schema() if fn.__name__ == "run_query" else {**tool.parameters, "additionalProperties": False}
         tools.append(tool)
     server: Any = MCPServer("gerokg", title="gerokg knowledge graph", version=__version__,
                             instructions=INSTRUCTIONS, tools=tools,
                             # tracebacks of unexpected errors only with --debug (the client gets the error)
                             log_level="DEBUG" if debug else "CRITICAL", debug=debug)
+    _add_resources(server, backend)
+    return server
 
+
+def _add_resources(server: Any, backend: McpBackend) -> None:
+    """The catalogue, VoID and modelling-guide resources, and the citing prompt."""
     @server.resource("gerokg://queries", name="query-catalogue", mime_type="application/json",
                      description="the canned queries: name, title, question, description, parameters with types and defaults")
     def catalogue() -> str:
@@ -630,8 +650,6 @@ def build_server(backend: McpBackend, allow_sparql: bool = False, debug: bool = 
                    description="tells an assistant to answer from the graph, cite claim ids, quote the review and keep hedges")
     def cite_claims(question: str) -> str:
         return PROMPT.format(question=question)
-
-    return server
 
 
 def modelling_guide() -> Path | None:
