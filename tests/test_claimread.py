@@ -44,3 +44,19 @@ def test_non_assertive_kinds_do_not_assert(store) -> None:
 def test_no_claim_is_none(store) -> None:
     assert read_claim(store, CLAIM + "C9999") is None
     assert read_claim(store, OBO + "CHEBI_9168") is None
+
+
+def test_a_malformed_claim_is_read_without_error() -> None:
+    """A user's file may put a literal where the schema wants a node: the reader reads what is
+    there and never raises."""
+    import pyoxigraph as ox
+
+    st = ox.Store()
+    st.load(b"""<https://w3id.org/gerokg/claim/C9990> a <https://w3id.org/gerokg/schema/Claim> ;
+      <https://w3id.org/gerokg/schema/quote> "q" ; <https://w3id.org/gerokg/schema/reference> "x1", 7 ;
+      <https://w3id.org/gerokg/schema/kind> "not a node" ;
+      <https://w3id.org/gerokg/schema/quantity> "not a node either" ;
+      <https://w3id.org/gerokg/schema/raised_by> <tag:x> .""", format=ox.RdfFormat.TURTLE)
+    c = read_claim(st, CLAIM + "C9990")
+    assert c is not None and c.references == (7,) and c.raised_by == ("tag:x",)
+    assert c.asserts is False and c.kind == "not a node"

@@ -75,8 +75,8 @@ class Claim:
     tensions: tuple[str, ...] = ()
     raised_by: tuple[str, ...] = ()
     supports_axiom: bool = False
-    #: whether the claim asserts its relation: its kind does (``gks:asserts_relation`` is not
-    #: false) and its result is not reported as statistically insignificant
+    #: whether the claim asserts its relation: its kind does (``gks:asserts_relation true``; a
+    #: kind without the flag does not) and its result is not reported as statistically insignificant
     asserts: bool = True
 
     @property
@@ -113,7 +113,10 @@ class _OxTriples:
         self.st, self.ox = store, ox
 
     def objects(self, s: str, p: str) -> list[Any]:
-        subject = self.ox.BlankNode(s[2:]) if s.startswith("_:") else self.ox.NamedNode(s)
+        try:
+            subject = self.ox.BlankNode(s[2:]) if s.startswith("_:") else self.ox.NamedNode(s)
+        except ValueError:  # a literal or a malformed IRI where a node was expected: nothing
+            return []
         return [q.object for q in self.st.quads_for_pattern(subject, self.ox.NamedNode(p), None, self.ox.DefaultGraph())]
 
     def subjects(self, p: str, o: str) -> list[str]:
@@ -163,9 +166,12 @@ class _Reader:
         return tuple(sorted(_text(o) for o in self.src.objects(s, GKS + local) if _is_iri(o)))
 
     def kind_asserts(self, kind: str) -> bool:
+        if not kind:
+            return False
         if kind not in self._asserting:
             flags = [_text(o).lower() for o in self.src.objects(kind, GKS + "asserts_relation")]
-            self._asserting[kind] = bool(kind) and "false" not in flags and "0" not in flags
+            # the weaker reading: only a kind the schema says asserts its relation does
+            self._asserting[kind] = bool(flags) and all(f in ("true", "1") for f in flags)
         return self._asserting[kind]
 
     def quantity(self, node: str) -> Quantity:

@@ -45,19 +45,13 @@ from typing import Any
 from gerokg._version import __version__
 from gerokg.errors import GerokgError, ParameterError, QueryNotFoundError, RequestError
 from gerokg.serving.httpproto import ConnectionLimits
+from gerokg.serving.negotiation import cors as _cors, negotiate, wants_html
 from gerokg.querying.sparql_check import QueryLimits
-from gerokg.querying.workers import GRAPH_FORMATS, SELECT_FORMATS, QueryPool, QueryResult, QueryTimeout, WorkerLimits
+from gerokg.querying.workers import QueryPool, QueryResult, QueryTimeout, WorkerLimits
 from gerokg.vocab import CATALOGUE_GRAPH
 
 __all__ = ["EndpointConfig", "QueryPool", "ServerHandle", "prepare_store", "serve", "start_server"]
 
-_ACCEPT_ALIASES = {
-    "application/json": "json", "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
-    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
-    "text/plain": "ntriples", "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
-}
 _READ_ONLY_ROUTES = ("/store", "/data", "/update", "/sparql-graph-crud", "/sparql-graph-crud-auth")
 #: request bodies up to this size are read and discarded after a 413, so the client sees the
 #: answer; a larger announced body closes the connection at once
@@ -93,57 +87,6 @@ class EndpointConfig:
     def connection_limits(self) -> ConnectionLimits:
         return ConnectionLimits(head_timeout=self.head_timeout, max_url_bytes=self.max_head_bytes,
                                 max_head_bytes=self.max_head_bytes, max_connections=self.max_connections)
-
-
-# --------------------------------------------------------------------------------------------
-# Content negotiation
-# --------------------------------------------------------------------------------------------
-
-
-def accept_choices(accept: str | None) -> list[tuple[float, str]]:
-    """(q, media type) of each entry of an Accept header, in the header's order."""
-    choices = []
-    for part in (accept or "").split(","):
-        bits = [b.strip() for b in part.split(";")]
-        q = 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                with contextlib.suppress(ValueError):
-                    q = float(b[2:])
-        choices.append((q, bits[0].lower()))
-    return choices
-
-
-def negotiate(accept: str | None, explicit: str | None, graph: bool) -> str | None:
-    """The output format key from ``?format=`` or the Accept header (None: the default)."""
-    allowed = GRAPH_FORMATS if graph else SELECT_FORMATS
-    if explicit:
-        key = explicit.lower()
-        if key not in allowed and key not in SELECT_FORMATS and key not in GRAPH_FORMATS:
-            raise RequestError(400, f"unknown format {explicit!r}; use one of {', '.join(list(SELECT_FORMATS) + list(GRAPH_FORMATS))}")
-        return key
-    if not accept:
-        return None
-    for _q, mime in sorted(accept_choices(accept), key=lambda c: -c[0]):
-        key = _ACCEPT_ALIASES.get(mime)
-        if key and (key in allowed):
-            return key
-    return None
-
-
-def wants_html(accept: str | None, explicit: str | None) -> bool:
-    """``format=html``, or no format asked and the Accept header prefers text/html to every
-    result format it lists (browsers list text/html first)."""
-    if explicit:
-        return explicit.lower() == "html"
-    best_html, best_other = -1.0, -1.0
-    for q, mime in accept_choices(accept):
-        if mime in ("text/html", "application/xhtml+xml"):
-            best_html = max(best_html, q)
-        elif mime in _ACCEPT_ALIASES:
-            best_other = max(best_other, q)
-    # a tie goes to the data: a SPARQL client that also accepts HTML wants results
-    return best_html > 0 and best_html > best_other
 
 
 # --------------------------------------------------------------------------------------------
@@ -444,118 +387,10 @@ class Endpoint:
         return self.page(page)
 
     def pages(self) -> list[Any]:
-        """The web pages' routes (GET and HEAD)."""
-        from starlette.routing import Route
+        """The web pages' routes (GET and HEAD): :class:`gerokg.serving.pagerouter.PageRouter`."""
+        from gerokg.serving.pagerouter import PageRouter
 
-        site = self.site
-
-        def params_of(request: Any) -> dict[str, list[str]]:
-            return self._params(request)
-
-        def route(path: str, make: Callable[[Any], Callable[[], Any]]) -> Any:
-            async def endpoint(request: Any) -> Any:
-                return await self._page(make(request))
-
-            return Route(path, endpoint, methods=["GET"])
-
-        async def docs_redirect(request: Any) -> Any:
-            from starlette.responses import Response
-
-            # relative links in the documentation need the trailing slash
-            return Response(b"", 301, headers={"Location": self.config.root_path + "/docs/"}, media_type="text/plain")
-
-        async def diagram(request: Any) -> Any:
-            from starlette.concurrency import run_in_threadpool
-            from starlette.responses import Response
-
-            from gerokg.pages.web import resolve_term
-
-            path = request.url.path
-            if path.startswith("/diagram/") and not path.endswith((".svg", ".png")):
-                def missing() -> Any:
-                    raise LookupError(f"no page {path!r}: a diagram is /diagram/CURIE.svg or .png")
-
-                return await self._page(missing)
-            fmt = path.rsplit(".", 1)[1]
-
-            def draw() -> Any:
-                term = None
-                if path.startswith("/diagram/"):
-                    term = resolve_term(urllib.parse.unquote(request.path_params["ref"])[:-4])
-                return site.diagram_bytes(term, fmt)
-
-            try:
-                data = await run_in_threadpool(draw)
-            except Exception:  # noqa: BLE001 - the page path renders the error
-                return await self._page(draw)
-            return Response(data, 200, media_type="image/svg+xml" if fmt == "svg" else "image/png", headers={
-                "Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff",
-                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-                "Access-Control-Allow-Origin": "*"})
-
-        def split_suffix(ref: str) -> tuple[str, str | None]:
-            for suffix, fmt in self._RDF_SUFFIXES.items():
-                if ref.endswith(suffix):
-                    return ref[: -len(suffix)], fmt
-            return ref, None
-
-        async def term_or_data(request: Any) -> Any:
-            from gerokg.pages.web import resolve_term
-
-            ref, fmt = split_suffix(urllib.parse.unquote(request.path_params["ref"]))
-            fmt = fmt or self.wants_rdf(request)
-            if fmt is None:
-                return await self._page(lambda: site.term(ref))
-            try:
-                iri = resolve_term(ref)
-            except GerokgError as exc:
-                raise RequestError(404, str(exc)) from None
-            return await self.resource(request, iri, fmt)
-
-        async def claim_or_data(request: Any) -> Any:
-            from gerokg.pages.web import CLAIM_NS
-
-            ref, fmt = split_suffix(urllib.parse.unquote(request.path_params["ref"]))
-            fmt = fmt or self.wants_rdf(request)
-            if fmt is None:
-                return await self._page(lambda: site.claim_page(ref))
-            return await self.resource(request, CLAIM_NS + ref, fmt)
-
-        async def native_iri(request: Any) -> Any:
-            """``/GEROKG_0000051``: the path of a native term's IRI, as the w3id PURL will forward
-            it; 303 to its page, or to its data when the client asks for RDF."""
-            from starlette.responses import Response
-
-            ref, fmt = split_suffix(request.path_params["num"])
-            fmt = fmt or self.wants_rdf(request)
-            suffix = {v: k for k, v in self._RDF_SUFFIXES.items()}.get(fmt or "", "")
-            target = f"{self.config.root_path}/term/GEROKG:{urllib.parse.quote(ref)}{suffix}"
-            return Response(b"", 303, headers=_cors({"Location": target, "Vary": "Accept"}), media_type="text/plain")
-
-        async def css(request: Any) -> Any:
-            from importlib.resources import files
-
-            from starlette.responses import Response
-
-            data = files("gerokg").joinpath("static/gerokg.css").read_bytes()
-            return Response(data, 200, media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
-
-        return [
-            route("/", lambda r: site.home),
-            route("/search", lambda r: lambda: site.search(params_of(r))),
-            Route("/term/{ref:path}", term_or_data, methods=["GET"]),
-            Route("/claim/{ref:path}", claim_or_data, methods=["GET"]),
-            Route("/GEROKG_{num:path}", native_iri, methods=["GET"]),
-            route("/query", lambda r: site.queries_page),
-            route("/query/{name:path}", lambda r: lambda: site.query_page(r.path_params["name"], params_of(r))),
-            route("/pathway", lambda r: site.pathway_page),
-            Route("/pathway.svg", diagram, methods=["GET"]),
-            Route("/pathway.png", diagram, methods=["GET"]),
-            Route("/diagram/{ref:path}", diagram, methods=["GET"]),
-            Route("/docs", docs_redirect, methods=["GET"]),
-            route("/docs/{name:path}", lambda r: lambda: site.docs(r.path_params["name"])),
-            Route("/static/gerokg.css", css, methods=["GET"]),
-        ]
+        return PageRouter(self).routes()
 
     # -- the application
     def app(self) -> Any:
@@ -600,12 +435,6 @@ class Endpoint:
             HTTPException: http_error, GerokgError: gerokg_error, Exception: gerokg_error})
         app.router.redirect_slashes = False
         return _Guard(app, self)
-
-
-def _cors(headers: dict[str, str] | None = None) -> dict[str, str]:
-    out = {"Access-Control-Allow-Origin": "*"}
-    out.update(headers or {})
-    return out
 
 
 class _Guard:
@@ -723,9 +552,6 @@ def start_server(
     :param web: also serve the web pages (search, term pages, query forms, SPARQL box, pathway)
     :raises GerokgError: the port is busy, or the store is in use by another process
     """
-    import uvicorn
-
-    from gerokg.serving.httpproto import protocol_for
     from gerokg.release.store import StoreLock
 
     sock = bind_socket(config)
@@ -752,6 +578,19 @@ def start_server(
         site = Site(ox.Store.read_only(str(path)), pool.run, timeout=config.timeout, max_rows=config.max_rows,
                     triples=n, root_path=config.root_path, release=Release(release, extra, inferred, path))
     endpoint = Endpoint(config, pool, n, site, inferred)
+    server, thread = _run_uvicorn(endpoint, config, sock)
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return ServerHandle(server, thread, pool, path, temporary, f"http://{shown}:{port}", endpoint, lock)
+
+
+def _run_uvicorn(endpoint: Endpoint, config: EndpointConfig, sock: socket.socket) -> tuple[Any, threading.Thread]:
+    """uvicorn serving the endpoint on the bound socket, in a thread of its own; returns once it
+    accepts connections (or has failed to start)."""
+    import uvicorn
+
+    from gerokg.serving.httpproto import protocol_for
+
     uv_config = uvicorn.Config(
         endpoint.app(), http=protocol_for(config.connection_limits()), lifespan="off", access_log=False,
         log_level="warning", timeout_keep_alive=config.keep_alive_timeout, backlog=config.backlog,
@@ -779,9 +618,7 @@ def start_server(
     thread = threading.Thread(target=run, name="gerokg-http", daemon=True)
     thread.start()
     ready.wait(30)
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    return ServerHandle(server, thread, pool, path, temporary, f"http://{shown}:{port}", endpoint, lock)
+    return server, thread
 
 
 def serve(
