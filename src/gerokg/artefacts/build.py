@@ -28,6 +28,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from typing import TYPE_CHECKING
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,10 +50,14 @@ from gerokg.release.assemble import (
 from gerokg.resources import ontology_dir
 from gerokg.progress import stepper
 
+if TYPE_CHECKING:
+    from rdflib import Graph
+
 __all__ = [
     "ARTIFACTS",
     "BuildResult",
     "build_release",
+    "quality_gate",
 ]
 
 #: every file a build writes, relative to the output folder
@@ -90,6 +95,49 @@ class BuildResult:
     triples: int = 0
     claims: int = 0
     changed: list[str] = field(default_factory=list)
+
+
+
+def quality_gate(full: Graph, ntriples: bytes, progress: Callable[[str], None] | None = None) -> None:
+    """Refuse to release a graph that fails gerokg's SHACL shapes or an ERROR-level QC query
+    (``gerokg validate`` and ``gerokg check`` on the release): nothing is written then.
+
+    A graph that passed is remembered by the hash of its N-Triples, the shapes, the queries and
+    the code (:mod:`gerokg.rdf.cache`), so rebuilding the same release checks it once.
+
+    :raises BuildError: naming the first problems and the command that lists them all
+    """
+    from gerokg.rdf.cache import cached_bytes, digest, sources_digest, tree_parts
+    from gerokg.resources import queries_dir
+
+    step = stepper(progress)
+    key = digest([hashlib.sha256(ntriples).hexdigest(), sources_digest(), "[queries]", *tree_parts(queries_dir())])
+
+    def check() -> bytes:
+        import pyoxigraph as ox
+
+        from gerokg.checks.check import run_checks
+        from gerokg.checks.validate import validate
+        from gerokg.release.store import GerokgStore
+
+        step("validating the release against the shapes")
+        report = validate(full, with_release=False)
+        if not report.conforms:
+            shown = "; ".join(f"{r.focus_node}: {r.message}" for r in report.violations[:3])
+            raise BuildError(f"the release does not conform to the shapes ({len(report.violations)} violations; {shown}); "
+                             "'gerokg validate' lists them all; nothing was written")
+        step("running the quality-gate queries")
+        store = GerokgStore()
+        store.ox.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        errors = run_checks(store, modelling=False).errors
+        if errors:
+            shown = "; ".join(f"{f.check} {f.entity} {f.value}".strip() for f in errors[:3])
+            raise BuildError(f"the release fails {len(errors)} ERROR-level quality checks ({shown}); "
+                             "'gerokg check' lists them all; nothing was written")
+        return b"passed"
+
+    cached_bytes("quality-gate", key, check)
+
 
 
 JOURNAL = ".gerokg-swap"
@@ -213,7 +261,8 @@ def build_release(
     data = load_sources_data(review, claims_path)
     step("assembling the release graphs")
     graphs = build_graphs(data, when)
-    outputs: dict[str, bytes] = {}
+    outputs: dict[str, bytes] = {"gerokg-full.nt": serialize_graph(graphs["full"], "nt")}
+    quality_gate(graphs["full"], outputs["gerokg-full.nt"], step)
     step("serialising gerokg.owl")
     outputs["gerokg.owl"] = serialize_graph(graphs["ontology"], "xml")
     outputs["gerokg-bridge.owl"] = serialize_graph(graphs["bridge"], "xml")
@@ -224,7 +273,6 @@ def build_release(
     outputs["gerokg-full.owl"] = serialize_graph(graphs["full"], "xml")
     outputs["gerokg-full.ttl"] = serialize_graph(graphs["full"], "turtle")
     outputs["gerokg-full.jsonld"] = serialize_graph(graphs["full"], "json-ld")
-    outputs["gerokg-full.nt"] = serialize_graph(graphs["full"], "nt")
     outputs["gerokg-claims.ttl"] = serialize_graph(graphs["claims"], "turtle")
     step("writing claim exports (TSV, nanopublications, KGX) and the query catalogue")
     outputs.update(exports.export_all(data, graphs, when, key))

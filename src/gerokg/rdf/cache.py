@@ -20,7 +20,7 @@ from pathlib import Path
 
 from gerokg.rdf.rdfio import atomic_write
 
-__all__ = ["cache_dir", "cached_bytes", "digest", "rdf_digest", "sources_digest"]
+__all__ = ["cache_dir", "cached_bytes", "digest", "rdf_digest", "sources_digest", "tree_parts"]
 
 
 def cache_dir() -> Path | None:
@@ -45,7 +45,9 @@ def digest(parts: Iterable[bytes | str]) -> str:
     return h.hexdigest()
 
 
-def _tree_parts(root: Path, suffixes: tuple[str, ...] | None = None) -> list[bytes | str]:
+def tree_parts(root: Path, suffixes: tuple[str, ...] | None = None) -> list[bytes | str]:
+    """The relative path and bytes of every file under ``root`` (of ``suffixes``), in order: what a
+    hash of a folder is made of."""
     parts: list[bytes | str] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         if suffixes and path.suffix not in suffixes:
@@ -69,9 +71,9 @@ def sources_digest() -> str:
         parts: list[bytes | str] = [__version__]
         for root in (ontology_dir(), shapes_dir()):
             parts.append(f"[{root.name}]")
-            parts.extend(_tree_parts(root))
+            parts.extend(tree_parts(root))
         parts.append("[code]")
-        parts.extend(_tree_parts(Path(__file__).resolve().parents[1], (".py",)))
+        parts.extend(tree_parts(Path(__file__).resolve().parents[1], (".py",)))
         _SOURCES = digest(parts)
     return _SOURCES
 
