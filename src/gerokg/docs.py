@@ -695,7 +695,7 @@ def write_docs(
     :raises DocsError: the folder is not writable, pyLODE is missing, or a page cannot be made
     :raises RdfParseError: the release file cannot be read
 
-    >>> paths = write_docs(tmp)  # doctest: +SKIP
+    >>> paths = write_docs("build/docs")  # doctest: +SKIP
     >>> [p.name for p in paths]  # doctest: +SKIP
     ['index.html', 'queries.html']
     """
