@@ -389,9 +389,7 @@ def build_release(
     if when is None:
         raise BuildError("no release date: give --date YYYY-MM-DD or set SOURCE_DATE_EPOCH "
                          "(outside a git checkout there is no last commit to take it from)")
-    key = None
-    if sign_key is not None:
-        key = exports.read_signing_key(sign_key)
+    key = exports.read_signing_key(sign_key) if sign_key is not None else None
     step("reading the ontology, imports and claims")
     data = load_sources_data(review, claims_path)
     step("assembling the release graphs")
