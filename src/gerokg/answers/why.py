@@ -104,10 +104,12 @@ class Justification:
         """A short readable justification: one line per step, with labels and the claims that
         state it; a long is-a path (a ChEBI structure chain) is folded to its ends.
 
-        >>> print(why("everolimus", "gerosuppressant").text())  # doctest: +ELLIPSIS
-        everolimus is a gerosuppressant because
+        >>> print(why("everolimus", "rapalog").text())
+        everolimus is a rapalog because
+          1. everolimus is a rapalog [gkc:C0002]
+        >>> print(why("everolimus", "chemical entity").text())
+        everolimus is a chemical entity because
           1. everolimus is a … is a chemical entity (through 7 ChEBI structure classes)
-        ...
         """
         lines = [f"{self.label(self.subject)} is a {self.label(self.superclass)} because"]
         for n, step in enumerate(self.steps, 1):
@@ -429,8 +431,8 @@ def why(term: str, superclass: str, store: Any = None) -> Justification | None:
     :raises TermResolutionError: a name fits no term, or several
 
     >>> j = why("CHEBI:68478", "GEROKG:0000054")   # everolimus, rapalog
-    >>> "C0002" in " ".join(j.claims)
-    True
+    >>> j.claims
+    ['https://w3id.org/gerokg/claim/C0002']
     """
     if store is None:
         from gerokg.release.release import default_store

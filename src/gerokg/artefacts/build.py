@@ -254,15 +254,38 @@ def build_release(
     if when is None:
         raise BuildError("no release date: give --date YYYY-MM-DD or set SOURCE_DATE_EPOCH "
                          "(outside a git checkout there is no last commit to take it from)")
-    key = None
-    if sign_key is not None:
-        key = exports.read_signing_key(sign_key)
+    key = exports.read_signing_key(sign_key) if sign_key is not None else None
     step("reading the ontology, imports and claims")
     data = load_sources_data(review, claims_path)
     step("assembling the release graphs")
     graphs = build_graphs(data, when)
-    outputs: dict[str, bytes] = {"gerokg-full.nt": serialize_graph(graphs["full"], "nt")}
-    quality_gate(graphs["full"], outputs["gerokg-full.nt"], step)
+    ntriples = serialize_graph(graphs["full"], "nt")
+    quality_gate(graphs["full"], ntriples, step)
+    outputs = _graph_files(data, graphs, step)
+    outputs["gerokg-full.nt"] = ntriples
+    step("writing claim exports (TSV, nanopublications, KGX) and the query catalogue")
+    outputs.update(exports.export_all(data, graphs, when, key))
+    from gerokg.querying.catalogue import catalogue_turtle
+
+    outputs["gerokg-queries.ttl"] = catalogue_turtle()
+    conclusions = None
+    if inferred:
+        step("classifying with HermiT (gerokg-inferred.ttl)")
+        conclusions = _conclusions(graphs["full"])
+        outputs["gerokg-inferred.ttl"] = serialize_graph(conclusions, "turtle")
+    step("writing the ODK artefacts (base, simple, OBO, obographs)")
+    outputs.update(_odk_files(data, graphs, when, conclusions))
+    step("writing the named-graph dataset (gerokg-full.nq, gerokg-full.trig) and the mappings")
+    outputs.update(_dataset_files(data, graphs, when, conclusions))
+    step(f"writing {len(outputs)} files to {out}")
+    result = BuildResult(out_dir=out, triples=len(graphs["full"]), claims=len(data.claims.claims))
+    _write_release(out, outputs, data, when, step, result)
+    return result
+
+
+def _graph_files(data: SourceData, graphs: dict[str, Graph], step: Callable[[str], None]) -> dict[str, bytes]:
+    """The ontology, its bridge and import modules, the catalog, the full release and the claims."""
+    outputs: dict[str, bytes] = {}
     step("serialising gerokg.owl")
     outputs["gerokg.owl"] = serialize_graph(graphs["ontology"], "xml")
     outputs["gerokg-bridge.owl"] = serialize_graph(graphs["bridge"], "xml")
@@ -274,46 +297,67 @@ def build_release(
     outputs["gerokg-full.ttl"] = serialize_graph(graphs["full"], "turtle")
     outputs["gerokg-full.jsonld"] = serialize_graph(graphs["full"], "json-ld")
     outputs["gerokg-claims.ttl"] = serialize_graph(graphs["claims"], "turtle")
-    step("writing claim exports (TSV, nanopublications, KGX) and the query catalogue")
-    outputs.update(exports.export_all(data, graphs, when, key))
-    from gerokg.querying.catalogue import catalogue_graph, catalogue_turtle
+    return outputs
 
-    outputs["gerokg-queries.ttl"] = catalogue_turtle()
-    conclusions = None
-    if inferred:
-        from gerokg.errors import ReasonerError
-        from gerokg.release.reason import reason
 
-        step("classifying with HermiT (gerokg-inferred.ttl)")
-        classified = reason(graph=graphs["full"])
-        if not classified.consistent:
-            raise ReasonerError(classified.explanation)
-        conclusions = classified.graph
-        outputs["gerokg-inferred.ttl"] = serialize_graph(conclusions, "turtle")
+def _conclusions(full: Graph) -> Graph:
+    """HermiT's conclusions on the full release; an inconsistent release is a ReasonerError."""
+    from gerokg.errors import ReasonerError
+    from gerokg.release.reason import reason
+
+    classified = reason(graph=full)
+    if not classified.consistent:
+        raise ReasonerError(classified.explanation)
+    return classified.graph
+
+
+def _release_modules(data: SourceData, graphs: dict[str, Graph]) -> list[Graph]:
+    return [*data.modules.values(), graphs["bridge"]]  # gerokg.owl imports the bridge too
+
+
+def _odk_files(data: SourceData, graphs: dict[str, Graph], when: str,
+               conclusions: Graph | None) -> dict[str, bytes]:
+    """The ODK artefacts: base, simple, OBO and obographs."""
     from gerokg.artefacts import odk
-    from gerokg.artefacts import quads
-    from gerokg.artefacts.mappings import release_sssom
 
-    step("writing the ODK artefacts (base, simple, OBO, obographs)")
-    modules = [*data.modules.values(), graphs["bridge"]]  # gerokg.owl imports the bridge too
-    outputs["gerokg-base.owl"] = serialize_graph(odk.base_graph(graphs["ontology"], ONTOLOGY_IRI, when), "xml")
-    outputs["gerokg-simple.owl"] = serialize_graph(
-        odk.simple_graph(graphs["ontology"], modules, ONTOLOGY_IRI, when, conclusions), "xml")
+    modules = _release_modules(data, graphs)
+    outputs = {
+        "gerokg-base.owl": serialize_graph(odk.base_graph(graphs["ontology"], ONTOLOGY_IRI, when), "xml"),
+        "gerokg-simple.owl": serialize_graph(
+            odk.simple_graph(graphs["ontology"], modules, ONTOLOGY_IRI, when, conclusions), "xml"),
+    }
     doc = odk.obo_document(graphs["ontology"], modules, when, conclusions)
     outputs["gerokg.obo"] = odk.obo_text(doc)
     outputs["gerokg.json"] = odk.obographs_json(doc, graphs["ontology"], modules, when)
-    step("writing the named-graph dataset (gerokg-full.nq, gerokg-full.trig) and the mappings")
+    return outputs
+
+
+def _dataset_files(data: SourceData, graphs: dict[str, Graph], when: str,
+                   conclusions: Graph | None) -> dict[str, bytes]:
+    """The named-graph dataset (N-Quads, TriG) and the SSSOM mappings."""
+    from gerokg.artefacts import quads
+    from gerokg.querying.catalogue import catalogue_graph
+    from gerokg.artefacts.mappings import release_sssom
+
     named = quads.dataset_graphs(ONTOLOGY_IRI, graphs["ontology"], data.modules, graphs["claims"],
                                  catalogue_graph(), conclusions, bridge=(BRIDGE_IRI, graphs["bridge"]))
-    outputs["gerokg-full.nq"] = quads.nquads(named)
-    outputs["gerokg-full.trig"] = quads.trig(named)
     merged = new_graph()
-    for g in (graphs["ontology"], *modules):
+    for g in (graphs["ontology"], *_release_modules(data, graphs)):
         for t in g:
             merged.add(t)
-    outputs["gerokg.sssom.tsv"] = release_sssom(merged, when, str(version_iri(when)))
-    step(f"writing {len(outputs)} files to {out}")
-    result = BuildResult(out_dir=out, triples=len(graphs["full"]), claims=len(data.claims.claims))
+    return {
+        "gerokg-full.nq": quads.nquads(named),
+        "gerokg-full.trig": quads.trig(named),
+        "gerokg.sssom.tsv": release_sssom(merged, when, str(version_iri(when))),
+    }
+
+
+def _write_release(out: Path, outputs: dict[str, bytes], data: SourceData, when: str,
+                   step: Callable[[str], None], result: BuildResult) -> None:
+    """Add the diff and the RO-Crate, then swap the release into ``out`` under its lock.
+
+    Fills ``result.changed`` and ``result.files`` (the manifest's checksums).
+    """
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -325,28 +369,32 @@ def build_release(
         manifest = "".join(
             f"{hashlib.sha256(blob).hexdigest()}  {name}\n" for name, blob in sorted(outputs.items())
         )
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
-        try:
-            for name, blob in outputs.items():
-                target = staging / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(blob)
-            (staging / "MANIFEST.sha256").write_bytes(manifest.encode())
-            for name, blob in sorted(outputs.items()):
-                final = out / name
-                old = final.read_bytes() if final.exists() else None
-                if old != blob:
-                    result.changed.append(name)
-            # the journal names the complete staged release: if this process dies while moving
-            # files, the next build (or load) finishes the move before anything else
-            atomic_write(out / JOURNAL, staging.name.encode())
-            _roll_forward(out, staging)
-        except OSError as exc:
-            raise BuildError(f"{out}: could not write the release: {exc}") from exc
-        finally:
-            if not (out / JOURNAL).exists():
-                shutil.rmtree(staging, ignore_errors=True)
+        _stage_and_swap(out, outputs, manifest, result)
     for line in manifest.splitlines():
         digest, name = line.split("  ", 1)
         result.files[name] = digest
-    return result
+
+
+def _stage_and_swap(out: Path, outputs: dict[str, bytes], manifest: str, result: BuildResult) -> None:
+    """Write every file to a staging folder, note what changed, and move them into ``out``."""
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        for name, blob in outputs.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(blob)
+        (staging / "MANIFEST.sha256").write_bytes(manifest.encode())
+        for name, blob in sorted(outputs.items()):
+            final = out / name
+            old = final.read_bytes() if final.exists() else None
+            if old != blob:
+                result.changed.append(name)
+        # the journal names the complete staged release: if this process dies while moving
+        # files, the next build (or load) finishes the move before anything else
+        atomic_write(out / JOURNAL, staging.name.encode())
+        _roll_forward(out, staging)
+    except OSError as exc:
+        raise BuildError(f"{out}: could not write the release: {exc}") from exc
+    finally:
+        if not (out / JOURNAL).exists():
+            shutil.rmtree(staging, ignore_errors=True)

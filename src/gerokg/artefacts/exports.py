@@ -173,40 +173,58 @@ def nanopubs_trig(data: Any, date: str | None = None, key: str | None = None) ->
     :param key: an RSA private key (base64 PKCS#8); with it every nanopublication gets a trusty
         URI and a signature (nanopub-sign), without it they are written unsigned
     """
-    g_ = GKS
     created = Literal(f"{date or '1970-01-01'}T00:00:00Z", datatype=XSD.dateTime)
     all_lines: set[str] = set()
     members: list[str] = []
     for c in sorted(data.claims.claims, key=lambda c: c.id):
-        base = f"{GKC}{c.id}/np/"
-        assertion = URIRef(base + "assertion")
-        np_ = URIRef(base)
-        if c.polarity == "affirmed":
-            a = [(c.subject, c.predicate, c.object)]
-        else:
-            st = URIRef(f"{GKC}{c.id}/statement")
-            a = [(st, RDF.type, RDF.Statement), (st, RDF.subject, c.subject), (st, RDF.predicate, c.predicate),
-                 (st, RDF.object, c.object), (st, URIRef(g_ + "polarity"), URIRef(g_ + "negated"))]
-        p = [(assertion, PROV.wasDerivedFrom, REVIEW), (assertion, URIRef(g_ + "quote"), Literal(c.quote_text)),
-             (assertion, URIRef(g_ + "section"), URIRef(f"https://w3id.org/gerokg/review/section-{c.section}")),
-             (assertion, URIRef(g_ + "evidence"), c.evidence), (assertion, URIRef(g_ + "kind"), URIRef(g_ + c.kind))]
-        p += [(assertion, URIRef(g_ + "reference"), Literal(r, datatype=XSD.integer)) for r in c.references]
-        for k in ("organism", "population", "comparator"):
-            if getattr(c, k) is not None:
-                p.append((assertion, URIRef(g_ + k), getattr(c, k)))
-        if c.hedged:
-            p.append((assertion, URIRef(g_ + "hedge"), Literal(c.hedged)))
-        pi = [(np_, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")),
-              (np_, PROV.wasDerivedFrom, URIRef(GKC + c.id)), (np_, DCTERMS.source, REVIEW),
-              (np_, DCTERMS.created, created), (np_, DCTERMS.creator, CREATOR),
-              (np_, NPX.hasNanopubType, URIRef(g_ + "Claim")),
-              (np_, RDFS.label, Literal(f"gerokg claim {c.id}")),
-              (np_, PROV.wasGeneratedBy, Literal(f"gerokg {__version__}"))]
         ds = _new_dataset()
-        _nanopub(ds, base, a, p, pi)
+        _nanopub(ds, f"{GKC}{c.id}/np/", *_claim_nanopub(c, created))
         lines, iri = _sign(ds, key)
         all_lines.update(lines)
         members.append(iri)
+    lines, _ = _sign(_index_nanopub(members, created, date), key)
+    all_lines.update(lines)
+    return _trig_text(all_lines, signed=bool(key))
+
+
+_Triples = list[tuple[Any, Any, Any]]
+
+
+def _claim_nanopub(c: Any, created: Literal) -> tuple[_Triples, _Triples, _Triples]:
+    """A claim's assertion (a reified statement when it is negated), provenance and publication info."""
+    g_ = GKS
+    base = f"{GKC}{c.id}/np/"
+    assertion = URIRef(base + "assertion")
+    np_ = URIRef(base)
+    a: _Triples
+    if c.polarity == "affirmed":
+        a = [(c.subject, c.predicate, c.object)]
+    else:
+        st = URIRef(f"{GKC}{c.id}/statement")
+        a = [(st, RDF.type, RDF.Statement), (st, RDF.subject, c.subject), (st, RDF.predicate, c.predicate),
+             (st, RDF.object, c.object), (st, URIRef(g_ + "polarity"), URIRef(g_ + "negated"))]
+    p: _Triples = [
+        (assertion, PROV.wasDerivedFrom, REVIEW), (assertion, URIRef(g_ + "quote"), Literal(c.quote_text)),
+        (assertion, URIRef(g_ + "section"), URIRef(f"https://w3id.org/gerokg/review/section-{c.section}")),
+        (assertion, URIRef(g_ + "evidence"), c.evidence), (assertion, URIRef(g_ + "kind"), URIRef(g_ + c.kind))]
+    p += [(assertion, URIRef(g_ + "reference"), Literal(r, datatype=XSD.integer)) for r in c.references]
+    for k in ("organism", "population", "comparator"):
+        if getattr(c, k) is not None:
+            p.append((assertion, URIRef(g_ + k), getattr(c, k)))
+    if c.hedged:
+        p.append((assertion, URIRef(g_ + "hedge"), Literal(c.hedged)))
+    pi: _Triples = [
+        (np_, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")),
+        (np_, PROV.wasDerivedFrom, URIRef(GKC + c.id)), (np_, DCTERMS.source, REVIEW),
+        (np_, DCTERMS.created, created), (np_, DCTERMS.creator, CREATOR),
+        (np_, NPX.hasNanopubType, URIRef(g_ + "Claim")),
+        (np_, RDFS.label, Literal(f"gerokg claim {c.id}")),
+        (np_, PROV.wasGeneratedBy, Literal(f"gerokg {__version__}"))]
+    return a, p, pi
+
+
+def _index_nanopub(members: list[str], created: Literal, date: str | None) -> Dataset:
+    """The index nanopublication that lists every claim's."""
     base = "https://w3id.org/gerokg/nanopubs/index/"
     idx = URIRef(base)
     ds = _new_dataset()
@@ -215,13 +233,16 @@ def nanopubs_trig(data: Any, date: str | None = None, key: str | None = None) ->
              [(idx, RDF.type, NPX.NanopubIndex), (idx, DCTERMS.created, created), (idx, DCTERMS.creator, CREATOR),
               (idx, RDFS.label, Literal(f"gerokg claims, release {date or __version__}")),
               (idx, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/"))])
-    lines, _ = _sign(ds, key)
-    all_lines.update(lines)
+    return ds
+
+
+def _trig_text(all_lines: set[str], signed: bool) -> bytes:
+    """The N-Quads lines as TriG, one block per graph, sorted."""
     by_graph: dict[str, list[str]] = {}
     for line in sorted(all_lines):
         body, graph = line.rsplit(" ", 2)[0], line.rsplit(" ", 2)[1]
         by_graph.setdefault(graph, []).append(body + " .")
-    note = "signed with nanopub-sign (trusty URIs)" if key else "unsigned (build with --sign-key to sign)"
+    note = "signed with nanopub-sign (trusty URIs)" if signed else "unsigned (build with --sign-key to sign)"
     out = [NP_HEADER, f"# {note}."]
     for graph in sorted(by_graph):
         out.append(f"{graph} {{")

@@ -87,13 +87,20 @@ def release_sssom(merged: Graph, date: str, version_iri: str) -> bytes:
     :param date: the release date (``mapping_date``)
     :param version_iri: the release's version IRI (``mapping_set_version``)
     """
-    from gerokg.artefacts.exports import biolink_mapping
-    from gerokg.artefacts.odk import is_native
-
     _meta, curated = read_sssom(mappings_dir() / "gerokg.sssom.tsv")
     rows: dict[tuple[str, str, str], dict[str, str]] = {}
     for r in curated:
         rows[(r["subject_id"], r["predicate_id"], r["object_id"])] = {k: r.get(k, "") or "" for k in COLUMNS}
+    rows.update(_superclass_rows(merged))
+    rows.update(_biolink_rows(merged))
+    return _sssom_text(rows, date, version_iri)
+
+
+def _superclass_rows(merged: Graph) -> dict[tuple[str, str, str], dict[str, str]]:
+    """``skos:broadMatch`` from each native term to its asserted external superclass or superproperty."""
+    from gerokg.artefacts.odk import is_native
+
+    rows: dict[tuple[str, str, str], dict[str, str]] = {}
     for s, o in sorted(merged.subject_objects(RDFS.subClassOf)) + sorted(merged.subject_objects(RDFS.subPropertyOf)):
         if is_native(s) and isinstance(o, URIRef) and not is_native(o) and o != OWL.Thing:
             if not str(s).startswith("https://w3id.org/gerokg/GEROKG_"):
@@ -108,6 +115,14 @@ def release_sssom(merged: Graph, date: str, version_iri: str) -> bytes:
                 "mapping_justification": "semapv:ManualMappingCuration",
                 "comment": f"asserted {kind} in gerokg-edit.ttl",
             }
+    return rows
+
+
+def _biolink_rows(merged: Graph) -> dict[tuple[str, str, str], dict[str, str]]:
+    """The KGX export's Biolink mapping: edge predicates to slots, anchor classes to categories."""
+    from gerokg.artefacts.exports import biolink_mapping
+
+    rows: dict[tuple[str, str, str], dict[str, str]] = {}
     m = biolink_mapping()
     for key, spec in sorted(m["predicates"].items()):
         if key == "rdfs:subClassOf":
@@ -131,6 +146,11 @@ def release_sssom(merged: Graph, date: str, version_iri: str) -> bytes:
             "mapping_justification": "semapv:ManualMappingCuration",
             "comment": "KGX node category of this class and its subclasses",
         }
+    return rows
+
+
+def _sssom_text(rows: dict[tuple[str, str, str], dict[str, str]], date: str, version_iri: str) -> bytes:
+    """The SSSOM/TSV file: the metadata block (with the prefixes the rows use), then the rows, sorted."""
     used = {r[k].split(":", 1)[0] for r in rows.values() for k in ("subject_id", "predicate_id", "object_id",
                                                                   "mapping_justification")}
     meta = {

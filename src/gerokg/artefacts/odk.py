@@ -244,12 +244,6 @@ def obo_document(onto: Graph, modules: Iterable[Graph], date: str, inferred: Gra
     :returns: the document; ``str(doc)`` is the OBO text
     """
     import fastobo
-    from fastobo import header as fh
-    from fastobo import term as ft
-    from fastobo import typedef as ftd
-    from fastobo.id import parse as pid
-    from fastobo.syn import Synonym
-    from fastobo.xref import XrefList
 
     merged = _merged(onto, modules)
     parents = named_parents(merged, inferred)
@@ -257,70 +251,106 @@ def obo_document(onto: Graph, modules: Iterable[Graph], date: str, inferred: Gra
     frames: list[Any] = []
     for cls in sorted(_named_classes(merged), key=str):
         cid = _curie(cls)
-        if cid is None:
-            continue
-        clauses: list[Any] = []
-        label = merged.value(cls, RDFS.label)
-        if label is not None:
-            clauses.append(ft.NameClause(str(label)))
-        for d in _defs(merged, cls)[:1]:
-            clauses.append(ft.DefClause(d, XrefList()))
-        for c in sorted(str(x) for x in merged.objects(cls, RDFS.comment)):
-            clauses.append(ft.CommentClause(c))
-        for p, scope in SYNONYMS.items():
-            for syn in sorted(str(x) for x in merged.objects(cls, p)):
-                clauses.append(ft.SynonymClause(Synonym(syn, scope)))
-        for xref in sorted(str(x) for x in merged.objects(cls, URIRef(OIO + "hasDbXref"))):
-            if ":" in xref and " " not in xref:
-                clauses.append(ft.XrefClause(fastobo.xref.Xref(pid(xref))))
-        for parent in sorted(parents.get(cls, ()), key=str):
-            pc = _curie(parent)
-            if pc:
-                clauses.append(ft.IsAClause(pid(pc)))
-        rels: set[tuple[str, str]] = set()
-        for sup in merged.objects(cls, RDFS.subClassOf):
-            ex = _existential(merged, sup)
-            if ex and _curie(ex[0]) and _curie(ex[1]):
-                used_relations.add(ex[0])
-                rels.add((str(_curie(ex[0])), str(_curie(ex[1]))))
-        clauses.extend(ft.RelationshipClause(pid(r), pid(f)) for r, f in sorted(rels))
-        for members in list(_intersections(merged, cls))[:1]:
-            parts: list[Any] = []
-            for m in members:
-                ex = _existential(merged, m)
-                if isinstance(m, URIRef) and _curie(m):
-                    parts.append(ft.IntersectionOfClause(None, pid(_curie(m))))
-                elif ex and _curie(ex[0]) and _curie(ex[1]):
-                    used_relations.add(ex[0])
-                    parts.append(ft.IntersectionOfClause(pid(_curie(ex[0])), pid(_curie(ex[1]))))
-                else:
-                    parts = []  # not expressible in OBO (e.g. a union): leave the definition out
-                    break
-            clauses.extend(parts)
-        if (cls, OWL.deprecated, Literal(True)) in merged:
-            clauses.append(ft.IsObsoleteClause(True))
-        frames.append(ft.TermFrame(pid(cid), clauses))
+        if cid is not None:
+            frames.append(_term_frame(merged, cls, cid, parents, used_relations))
     props = {p for p in merged.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef)} | used_relations
     typedefs: list[Any] = []
     for prop in sorted(props, key=str):
         rid = _curie(prop)
-        if rid is None:
-            continue
-        clauses = []
-        label = merged.value(prop, RDFS.label)
-        if label is not None:
-            clauses.append(ftd.NameClause(str(label)))
-        for d in _defs(merged, prop)[:1]:
-            clauses.append(ftd.DefClause(d, XrefList()))
-        for sup in sorted(merged.objects(prop, RDFS.subPropertyOf), key=str):
-            if _curie(sup):
-                clauses.append(ftd.IsAClause(pid(_curie(sup))))
-        for inv in sorted(merged.objects(prop, OWL.inverseOf), key=str):
-            if _curie(inv):
-                clauses.append(ftd.InverseOfClause(pid(_curie(inv))))
-        if (prop, RDF.type, OWL.TransitiveProperty) in merged:
-            clauses.append(ftd.IsTransitiveClause(True))
-        typedefs.append(ftd.TypedefFrame(pid(rid), clauses))
+        if rid is not None:
+            typedefs.append(_typedef_frame(merged, prop, rid))
+    return fastobo.doc.OboDoc(_obo_header(merged, date), frames + typedefs)
+
+
+def _term_frame(merged: Graph, cls: URIRef, cid: str, parents: dict[URIRef, set[URIRef]],
+                used_relations: set[URIRef]) -> Any:
+    """A class's OBO term frame; the relations its frame uses are added to ``used_relations``."""
+    import fastobo
+    from fastobo import term as ft
+    from fastobo.id import parse as pid
+    from fastobo.syn import Synonym
+    from fastobo.xref import XrefList
+
+    clauses: list[Any] = []
+    label = merged.value(cls, RDFS.label)
+    if label is not None:
+        clauses.append(ft.NameClause(str(label)))
+    for d in _defs(merged, cls)[:1]:
+        clauses.append(ft.DefClause(d, XrefList()))
+    for c in sorted(str(x) for x in merged.objects(cls, RDFS.comment)):
+        clauses.append(ft.CommentClause(c))
+    for p, scope in SYNONYMS.items():
+        for syn in sorted(str(x) for x in merged.objects(cls, p)):
+            clauses.append(ft.SynonymClause(Synonym(syn, scope)))
+    for xref in sorted(str(x) for x in merged.objects(cls, URIRef(OIO + "hasDbXref"))):
+        if ":" in xref and " " not in xref:
+            clauses.append(ft.XrefClause(fastobo.xref.Xref(pid(xref))))
+    for parent in sorted(parents.get(cls, ()), key=str):
+        pc = _curie(parent)
+        if pc:
+            clauses.append(ft.IsAClause(pid(pc)))
+    rels: set[tuple[str, str]] = set()
+    for sup in merged.objects(cls, RDFS.subClassOf):
+        ex = _existential(merged, sup)
+        if ex and _curie(ex[0]) and _curie(ex[1]):
+            used_relations.add(ex[0])
+            rels.add((str(_curie(ex[0])), str(_curie(ex[1]))))
+    clauses.extend(ft.RelationshipClause(pid(r), pid(f)) for r, f in sorted(rels))
+    clauses.extend(_intersection_clauses(merged, cls, used_relations))
+    if (cls, OWL.deprecated, Literal(True)) in merged:
+        clauses.append(ft.IsObsoleteClause(True))
+    return ft.TermFrame(pid(cid), clauses)
+
+
+def _intersection_clauses(merged: Graph, cls: URIRef, used_relations: set[URIRef]) -> list[Any]:
+    """The ``intersection_of`` clauses of the class's first equivalence, or none when OBO cannot
+    express it (e.g. a union)."""
+    from fastobo import term as ft
+    from fastobo.id import parse as pid
+
+    parts: list[Any] = []
+    for members in list(_intersections(merged, cls))[:1]:
+        for m in members:
+            ex = _existential(merged, m)
+            if isinstance(m, URIRef) and _curie(m):
+                parts.append(ft.IntersectionOfClause(None, pid(_curie(m))))
+            elif ex and _curie(ex[0]) and _curie(ex[1]):
+                used_relations.add(ex[0])
+                parts.append(ft.IntersectionOfClause(pid(_curie(ex[0])), pid(_curie(ex[1]))))
+            else:
+                parts = []  # not expressible in OBO (e.g. a union): leave the definition out
+                break
+    return parts
+
+
+def _typedef_frame(merged: Graph, prop: URIRef, rid: str) -> Any:
+    """An object property's OBO typedef frame."""
+    from fastobo import typedef as ftd
+    from fastobo.id import parse as pid
+    from fastobo.xref import XrefList
+
+    clauses: list[Any] = []
+    label = merged.value(prop, RDFS.label)
+    if label is not None:
+        clauses.append(ftd.NameClause(str(label)))
+    for d in _defs(merged, prop)[:1]:
+        clauses.append(ftd.DefClause(d, XrefList()))
+    for sup in sorted(merged.objects(prop, RDFS.subPropertyOf), key=str):
+        if _curie(sup):
+            clauses.append(ftd.IsAClause(pid(_curie(sup))))
+    for inv in sorted(merged.objects(prop, OWL.inverseOf), key=str):
+        if _curie(inv):
+            clauses.append(ftd.InverseOfClause(pid(_curie(inv))))
+    if (prop, RDF.type, OWL.TransitiveProperty) in merged:
+        clauses.append(ftd.IsTransitiveClause(True))
+    return ftd.TypedefFrame(pid(rid), clauses)
+
+
+def _obo_header(merged: Graph, date: str) -> Any:
+    """The OBO header frame: format and data version, id spaces, title and licence."""
+    import fastobo
+    from fastobo import header as fh
+
     head = [fh.FormatVersionClause("1.4"), fh.DataVersionClause(f"releases/{date}"), fh.OntologyClause("gerokg")]
     for prefix, (url, desc) in IDSPACES.items():
         head.append(fh.IdspaceClause(prefix, fastobo.id.Url(url), desc))
@@ -334,7 +364,7 @@ def obo_document(onto: Graph, modules: Iterable[Graph], date: str, inferred: Gra
 
         head.append(fh.PropertyValueClause(ResourcePropertyValue(
             fastobo.id.Url("http://purl.org/dc/terms/license"), fastobo.id.Url(str(licence)))))
-    return fastobo.doc.OboDoc(fh.HeaderFrame(head), frames + typedefs)
+    return fh.HeaderFrame(head)
 
 
 def obo_text(doc: Any) -> bytes:

@@ -53,21 +53,8 @@ def publish_release(
     payload: Any = _CountingBody(body, progress) if progress else body
     req = urllib.request.Request(url, data=payload, method="PUT" if replace else "POST",
                                  headers={"Content-Type": ctype, "Content-Length": str(len(body))})
-    # Credentials go with the one request that carries the body: a store that answers a write
-    # with 401 may close the connection unread (a large body then fails with a broken pipe), and
-    # a counted body can be sent only once, so there is no retry after a challenge.
-    if user is not None and auth == "digest":
-        # the digest challenge comes from a bodiless HEAD first
-        mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        mgr.add_password(None, gsp_url, user, password or "")
-        header = _digest_header(req, mgr, timeout)
-        if header:
-            req.add_unredirected_header("Authorization", header)
-    elif user is not None:
-        import base64
-
-        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
-        req.add_unredirected_header("Authorization", f"Basic {token}")
+    if user is not None:
+        _authorize(req, gsp_url, user, password, auth, timeout)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         with opener.open(req, timeout=timeout) as resp:
@@ -79,6 +66,28 @@ def publish_release(
         raise RemoteError(f"{gsp_url}: cannot reach the graph store: {exc}") from None
 
 
+
+
+def _authorize(req: urllib.request.Request, gsp_url: str, user: str, password: str | None, auth: str,
+               timeout: float) -> None:
+    """Add the ``basic`` or ``digest`` Authorization header to the upload request.
+
+    Credentials go with the one request that carries the body: a store that answers a write
+    with 401 may close the connection unread (a large body then fails with a broken pipe), and
+    a counted body can be sent only once, so there is no retry after a challenge.
+    """
+    if auth == "digest":
+        # the digest challenge comes from a bodiless HEAD first
+        mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        mgr.add_password(None, gsp_url, user, password or "")
+        header = _digest_header(req, mgr, timeout)
+        if header:
+            req.add_unredirected_header("Authorization", header)
+    else:
+        import base64
+
+        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
+        req.add_unredirected_header("Authorization", f"Basic {token}")
 
 
 def publish_dataset(

@@ -319,16 +319,7 @@ def validate(
 
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
-    user = new_graph()
-    if isinstance(data, Graph):
-        for t in data:
-            user.add(t)
-    elif isinstance(data, (str, Path)):
-        parse_rdf_file(data, user, max_bytes=max_bytes)
-    elif data is not None:
-        for item in data:
-            parse_rdf_file(item, user, max_bytes=max_bytes)
-
+    user = _user_graph(data, max_bytes)
     if data is not None and not with_release:
         conforms, report_graph = _run_engine(engine, user)
         return ValidationReport(conforms=conforms, results=_results(report_graph), graph=report_graph,
@@ -351,9 +342,31 @@ def validate(
 
     touched = _touched(user, store)
     conforms, report_graph = _run_engine(engine, data_graph, sorted(str(n) for n in touched))
+    conforms, results = _with_release_results(engine, conforms, report_graph, {_term(n) for n in touched})
+    return ValidationReport(conforms=conforms, results=results, graph=report_graph, triples=triples,
+                            engine=engine, focus_nodes=len(touched))
+
+
+def _user_graph(data: Graph | str | Path | Iterable[str | Path] | None, max_bytes: int | None) -> Graph:
+    """The user's data as one graph (a copy of a graph, or the files read into it)."""
+    user = new_graph()
+    if isinstance(data, Graph):
+        for t in data:
+            user.add(t)
+    elif isinstance(data, (str, Path)):
+        parse_rdf_file(data, user, max_bytes=max_bytes)
+    elif data is not None:
+        for item in data:
+            parse_rdf_file(item, user, max_bytes=max_bytes)
+    return user
+
+
+def _with_release_results(engine: str, conforms: bool, report_graph: Graph,
+                          touched_terms: set[str]) -> tuple[bool, list[ValidationResult]]:
+    """Add to ``report_graph`` (a report on the touched nodes) the release's kept results on the
+    nodes the user's file does not reach; the merged verdict and results, sorted."""
     results = _results(report_graph)
     release_conforms, release_results, release_report = _release_report(engine)
-    touched_terms = {_term(n) for n in touched}
     kept = [r for r in release_results if r.focus_node not in touched_terms]
     if kept:  # the release's own results on nodes the user's file does not reach
         conforms = conforms and release_conforms
@@ -368,8 +381,7 @@ def validate(
                 report_graph.add((report_node, SH.result, node))
         report_graph.set((report_node, SH.conforms, Literal(conforms)))
         results = sorted(results + kept, key=lambda r: (r.focus_node, r.source_shape, r.message, r.value or ""))
-    return ValidationReport(conforms=conforms, results=results, graph=report_graph, triples=triples,
-                            engine=engine, focus_nodes=len(touched))
+    return conforms, results
 
 
 def _subgraph(report: Graph, node: Any) -> Graph:

@@ -162,6 +162,25 @@ def docs_graph(graph: Graph) -> Graph:
     """
     from gerokg.rdf.rdfio import canonical_graph, new_graph
 
+    ont, terms = _documented(graph)
+    work = new_graph()
+    for t in _docs_triples(graph, ont, terms):
+        work.add(t)
+    canon = canonical_graph(work)
+    out = new_graph()
+    out.bind("vann", str(VANN), override=True, replace=True)
+    for term in terms:
+        for typ in sorted(canon.objects(term, RDF.type), key=_term_key):
+            out.add((term, RDF.type, typ))
+    # a graph iterates its triples in set order (it varies with PYTHONHASHSEED); pyLODE lists
+    # values in the order its pattern lookups give, which is insertion order: insert sorted
+    for triple in sorted(canon, key=lambda t: tuple(_term_key(x) for x in t)):
+        out.add(triple)
+    return out
+
+
+def _documented(graph: Graph) -> tuple[URIRef, list[URIRef]]:
+    """The ontology header and the native terms to document; a DocsError when either is missing."""
     onts = sorted(s for s in graph.subjects(RDF.type, OWL.Ontology) if isinstance(s, URIRef))
     if not onts:
         raise DocsError("the release has no owl:Ontology header to document")
@@ -171,7 +190,12 @@ def docs_graph(graph: Graph) -> Graph:
     terms = native_terms(graph)
     if not terms:
         raise DocsError(f"the release has no native terms (IRIs starting with {NATIVE_NS}) to document")
+    return ont, terms
 
+
+def _docs_triples(graph: Graph, ont: URIRef, terms: list[URIRef]) -> list[tuple[Any, Any, Any]]:
+    """The header's and the terms' triples (values escaped for pyLODE's Markdown), the definitions'
+    sources, named subclasses, and the labels of every other IRI they mention."""
     triples: list[tuple[Any, Any, Any]] = []
     seen: set[BNode] = set()
     for p, o in graph.predicate_objects(ont):
@@ -202,21 +226,7 @@ def docs_graph(graph: Graph) -> Graph:
         label = _label(graph, n)
         if label is not None:
             triples.append((n, RDFS.label, label))
-
-    work = new_graph()
-    for t in triples:
-        work.add(t)
-    canon = canonical_graph(work)
-    out = new_graph()
-    out.bind("vann", str(VANN), override=True, replace=True)
-    for term in terms:
-        for typ in sorted(canon.objects(term, RDF.type), key=_term_key):
-            out.add((term, RDF.type, typ))
-    # a graph iterates its triples in set order (it varies with PYTHONHASHSEED); pyLODE lists
-    # values in the order its pattern lookups give, which is insertion order: insert sorted
-    for triple in sorted(canon, key=lambda t: tuple(_term_key(x) for x in t)):
-        out.add(triple)
-    return out
+    return triples
 
 
 def _term_key(node: Any) -> tuple[int, str, str, str]:
@@ -272,7 +282,8 @@ def _sorted_class_sets(pylode_utils: Any) -> Iterator[None]:
         pylode_utils.intersperse = original
 
 
-def _make_ontpub_class(pylode_utils: Any, ontpub: Any) -> Any:
+def _ontpub_rows() -> tuple[list[tuple[str, URIRef, list[URIRef], str]], list[URIRef]]:
+    """The page's term sections (title, type, rows, table-of-contents id) and the metadata rows."""
     from pylode.rdf_elements import CLASS_PROPS, ONT_PROPS, ONTDOC, PROP_PROPS
 
     documented = [IAO_DEFINITION, QUOTE, IAO_DEFINITION_SOURCE, *SYNONYMS, RDFS.comment]
@@ -286,6 +297,39 @@ def _make_ontpub_class(pylode_utils: Any, ontpub: Any) -> Any:
                 ("Datatype Properties", OWL.DatatypeProperty, prop_rows, "datatypeproperties"),
                 ("Annotation Properties", OWL.AnnotationProperty, prop_rows, "annotationproperties")]
     meta_rows = [p for p in ONT_PROPS if p not in (DCTERMS.title, OWL.imports, ONTDOC.restriction)]
+    return sections, meta_rows
+
+
+def _metadata_section(pub: Any, meta_rows: list[URIRef], pylode_utils: Any) -> Any:
+    """pyLODE's metadata section, less its Title row (``pub`` is the OntPub being rendered)."""
+    from collections import defaultdict
+
+    from dominate.tags import code, dd, div, dl, dt, h1, h2, strong
+
+    iri = None
+    values: dict[Any, list[Any]] = defaultdict(list)
+    title = None
+    for s in pub.ont.subjects(RDF.type, OWL.Ontology):
+        iri = s
+        title = pub.ont.value(s, DCTERMS.title)
+        for p, o in pub.ont.predicate_objects(s):
+            if p in meta_rows:
+                values[p].append(o)
+    sec = div(h1(str(title)), id="metadata", _class="section")
+    sec.appendChild(h2("Metadata"))
+    d = dl(div(dt(strong("IRI")), dd(code(str(iri)))))
+    for prop in meta_rows:
+        if prop in values:
+            d.appendChild(pylode_utils.prop_obj_pair_html(
+                pub.ont, pub.back_onts, pub.ns, "dl", prop, pub.props_labeled[prop]["title"],
+                pub.props_labeled[prop]["description"], pub.props_labeled[prop]["ont_title"],
+                pub.fids, values[prop]))
+    sec.appendChild(d)
+    return sec
+
+
+def _make_ontpub_class(pylode_utils: Any, ontpub: Any) -> Any:
+    sections, meta_rows = _ontpub_rows()
 
     class GerokgOntPub(ontpub.OntPub):
         """pyLODE's OntPub with gerokg's rows, opaque-id anchors and no markdown for titles."""
@@ -306,30 +350,7 @@ def _make_ontpub_class(pylode_utils: Any, ontpub: Any) -> Any:
         def _make_metadata(self) -> None:
             # pyLODE's own, less its Title row: the title is the page's heading, and pyLODE would
             # render it a second time through Markdown
-            from collections import defaultdict
-
-            from dominate.tags import code, dd, div, dl, dt, h1, h2, strong
-
-            iri = None
-            values: dict[Any, list[Any]] = defaultdict(list)
-            title = None
-            for s in self.ont.subjects(RDF.type, OWL.Ontology):
-                iri = s
-                title = self.ont.value(s, DCTERMS.title)
-                for p, o in self.ont.predicate_objects(s):
-                    if p in meta_rows:
-                        values[p].append(o)
-            sec = div(h1(str(title)), id="metadata", _class="section")
-            sec.appendChild(h2("Metadata"))
-            d = dl(div(dt(strong("IRI")), dd(code(str(iri)))))
-            for prop in meta_rows:
-                if prop in values:
-                    d.appendChild(pylode_utils.prop_obj_pair_html(
-                        self.ont, self.back_onts, self.ns, "dl", prop, self.props_labeled[prop]["title"],
-                        self.props_labeled[prop]["description"], self.props_labeled[prop]["ont_title"],
-                        self.fids, values[prop]))
-            sec.appendChild(d)
-            self.content.appendChild(sec)
+            self.content.appendChild(_metadata_section(self, meta_rows, pylode_utils))
 
         def _make_schema_org(self) -> Graph:
             # pyLODE's, from the header's own values: the documentation graph's are escaped for Markdown
@@ -660,7 +681,7 @@ def write_docs(
     :raises DocsError: the folder is not writable, pyLODE is missing, or a page cannot be made
     :raises RdfParseError: the release file cannot be read
 
-    >>> paths = write_docs(tmp)  # doctest: +SKIP
+    >>> paths = write_docs("build/docs")  # doctest: +SKIP
     >>> [p.name for p in paths]  # doctest: +SKIP
     ['index.html', 'queries.html']
     """

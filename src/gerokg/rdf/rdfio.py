@@ -157,6 +157,15 @@ def _fast_bnode_labels(graph: Graph) -> dict[BNode, BNode] | None:
             in_edges[o].append((s, p))
     if not bnodes:
         return {}
+    labels = _bnode_signatures(bnodes, out_edges, in_edges)
+    if labels is None or len(set(labels.values())) != len(labels):
+        return None
+    return {b: BNode("b" + h[:24]) for b, h in labels.items()}
+
+
+def _bnode_signatures(bnodes: set[BNode], out_edges: dict[BNode, list[tuple[Any, Any]]],
+                      in_edges: dict[BNode, list[tuple[Any, Any]]]) -> dict[BNode, str] | None:
+    """Each blank node's hash of what it says and who points at it; None when they form a cycle."""
     down: dict[BNode, str] = {}
     up: dict[BNode, str] = {}
     visiting: set[BNode] = set()
@@ -193,12 +202,9 @@ def _fast_bnode_labels(graph: Graph) -> dict[BNode, BNode] | None:
         return up[b]
 
     try:
-        labels = {b: up_sig(b) for b in bnodes}
+        return {b: up_sig(b) for b in bnodes}
     except (_Cycle, RecursionError):
         return None
-    if len(set(labels.values())) != len(labels):
-        return None
-    return {b: BNode("b" + h[:24]) for b, h in labels.items()}
 
 
 def canonical_graph(graph: Graph) -> Graph:

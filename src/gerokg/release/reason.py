@@ -239,11 +239,21 @@ def _run_hermit(
     progress: Callable[[str], None] | None,
     release: str | Path | None,
 ) -> ReasoningResult:
-    import owlready2
-
     step = stepper(progress)
 
     step("assembling the release" if graph is None else "preparing the graph")
+    g = _reasoner_input(extra, graph, release)
+    with tempfile.TemporaryDirectory(prefix="gerokg-reason-") as tmp:
+        classified = _classify(g, Path(tmp), step)
+    if classified is None:
+        return ReasoningResult(consistent=False, explanation=_explain_inconsistency(g))
+    unsat, entailed_parents = classified
+    return _hierarchy_result(g, unsat, entailed_parents)
+
+
+def _reasoner_input(extra: list[str | Path | Graph], graph: Graph | None, release: str | Path | None) -> Graph:
+    """The graph to classify: the given graph, the release file or the package's release, with the
+    extra files and graphs, and no ``owl:imports`` (which owlready2 would try to fetch)."""
     if graph is None:
         if release is not None:
             graph = parse_rdf_file(release)
@@ -261,40 +271,52 @@ def _run_hermit(
                 g.add(t)
         else:
             parse_rdf_file(item, g)
-    # owlready2 reads N-Triples (not Turtle); it must not see owl:imports it would try to fetch
     for t in list(g.triples((None, OWL.imports, None))):
         g.remove(t)
-    with tempfile.TemporaryDirectory(prefix="gerokg-reason-") as tmp:
-        nt = Path(tmp) / "input.nt"
-        g.serialize(destination=str(nt), format="nt", encoding="utf-8")
-        step("loading it into owlready2")
-        world = owlready2.World()
-        try:
-            onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
-        except Exception as exc:  # owlready2 raises plain exceptions on parse problems
-            raise ReasonerError(f"owlready2 could not load the graph: {exc}") from None
-        old_cwd = os.getcwd()
-        try:
-            os.chdir(tmp)  # owlready2 writes temporary files to the working directory
-            step("classifying with HermiT (Java)")
-            with onto:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-        except owlready2.OwlReadyInconsistentOntologyError:
-            return ReasoningResult(consistent=False, explanation=_explain_inconsistency(g))
-        except (subprocess.CalledProcessError, OSError) as exc:
-            raise ReasonerError(f"HermiT failed to run: {str(exc)[:500]}") from None
-        finally:
-            os.chdir(old_cwd)
-        step("collecting the class hierarchy")
-        unsat = sorted(c.iri for c in world.inconsistent_classes() if c.iri != NOTHING)
-        asserted = _asserted_parents(g)
-        entailed_parents: dict[str, set[str]] = {}
-        for cls in world.classes():
-            if not isinstance(cls.iri, str):
-                continue
-            direct = {p.iri for p in cls.is_a if hasattr(p, "iri") and isinstance(p.iri, str)}
-            direct |= {p.iri for p in cls.equivalent_to if hasattr(p, "iri") and isinstance(p.iri, str)}
-            entailed_parents[cls.iri] = direct
+    return g
+
+
+def _classify(g: Graph, tmp: Path, step: Callable[[str], None]) -> tuple[list[str], dict[str, set[str]]] | None:
+    """Classify ``g`` with HermiT (through owlready2, working in ``tmp``): the unsatisfiable classes
+    and each class's direct entailed parents, or None when ``g`` is inconsistent."""
+    import owlready2
+
+    # owlready2 reads N-Triples (not Turtle)
+    nt = tmp / "input.nt"
+    g.serialize(destination=str(nt), format="nt", encoding="utf-8")
+    step("loading it into owlready2")
+    world = owlready2.World()
+    try:
+        onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
+    except Exception as exc:  # owlready2 raises plain exceptions on parse problems
+        raise ReasonerError(f"owlready2 could not load the graph: {exc}") from None
+    old_cwd = os.getcwd()
+    try:
+        os.chdir(tmp)  # owlready2 writes temporary files to the working directory
+        step("classifying with HermiT (Java)")
+        with onto:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return None
+    except (subprocess.CalledProcessError, OSError) as exc:
+        raise ReasonerError(f"HermiT failed to run: {str(exc)[:500]}") from None
+    finally:
+        os.chdir(old_cwd)
+    step("collecting the class hierarchy")
+    unsat = sorted(c.iri for c in world.inconsistent_classes() if c.iri != NOTHING)
+    entailed_parents: dict[str, set[str]] = {}
+    for cls in world.classes():
+        if not isinstance(cls.iri, str):
+            continue
+        direct = {p.iri for p in cls.is_a if hasattr(p, "iri") and isinstance(p.iri, str)}
+        direct |= {p.iri for p in cls.equivalent_to if hasattr(p, "iri") and isinstance(p.iri, str)}
+        entailed_parents[cls.iri] = direct
+    return unsat, entailed_parents
+
+
+def _hierarchy_result(g: Graph, unsat: list[str], entailed_parents: dict[str, set[str]]) -> ReasoningResult:
+    """Each class's superclasses (entailed and asserted), and the new ones as subclass axioms."""
+    asserted = _asserted_parents(g)
     result = ReasoningResult(consistent=True, unsatisfiable=unsat)
     for cls in entailed_parents:
         sup = {c for c in _closure(entailed_parents, cls) | _closure(asserted, cls) if c not in (THING, cls)}

