@@ -150,23 +150,23 @@ def _edges(graph: Graph) -> dict[URIRef, list[Step]]:
         out[s].append(Step(c.subject, c.object, c.predicate, SIGNS[c.predicate], "claim", c.iri,
                            str(c.quote), c.references, lab(s), lab(o), lab(URIRef(c.predicate)), c.kind or None))
     # logical definitions and class axioms: C subClassOf/equivalentClass (P some D), P causal
-    for c, rel in ((c, r) for prop in (RDFS.subClassOf, OWL.equivalentClass) for c, r in graph.subject_objects(prop)):
-        if not isinstance(c, URIRef) or not isinstance(rel, BNode):
+    for cls, rel in ((c, r) for prop in (RDFS.subClassOf, OWL.equivalentClass) for c, r in graph.subject_objects(prop)):
+        if not isinstance(cls, URIRef) or not isinstance(rel, BNode):
             continue
-        restrictions = [rel]
+        restrictions: list[Any] = [rel]
         members = graph.value(rel, OWL.intersectionOf)
         if members is not None:
             restrictions = list(graph.items(members))
         for r in restrictions:
             p, d = graph.value(r, OWL.onProperty), graph.value(r, OWL.someValuesFrom)
             if str(p) in SIGNS and isinstance(d, URIRef) and not any(
-                    e.target == str(d) and e.relation == str(p) for e in out[c]):
-                out[c].append(Step(str(c), str(d), str(p), SIGNS[str(p)], "definition", None, None, (),
-                                   lab(c), lab(d), lab(p)))
-    for c, parent in graph.subject_objects(RDFS.subClassOf):
-        if isinstance(c, URIRef) and isinstance(parent, URIRef):
-            out[c].append(Step(str(c), str(parent), str(RDFS.subClassOf), 0, "is a", None, None, (),
-                               lab(c), lab(parent), "is a"))
+                    e.target == str(d) and e.relation == str(p) for e in out[cls]):
+                out[cls].append(Step(str(cls), str(d), str(p), SIGNS[str(p)], "definition", None, None, (),
+                                     lab(cls), lab(d), lab(p)))
+    for sub, parent in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(parent, URIRef):
+            out[sub].append(Step(str(sub), str(parent), str(RDFS.subClassOf), 0, "is a", None, None, (),
+                                 lab(sub), lab(parent), "is a"))
     return out
 
 

@@ -238,7 +238,8 @@ class Site:
         claims_of: dict[str, set[str]] = {}
         for role in ("subject", "object"):
             for q in self.store.quads_for_pattern(None, ox.NamedNode(GKS + role), None, ox.DefaultGraph()):
-                claims_of.setdefault(q.object.value, set()).add(q.subject.value)
+                if isinstance(q.object, ox.NamedNode) and isinstance(q.subject, ox.NamedNode):
+                    claims_of.setdefault(q.object.value, set()).add(q.subject.value)
         self._claim_counts = {t: len(c) for t, c in claims_of.items()}
         quotes = []
         for q in self.store.quads_for_pattern(None, ox.NamedNode(GKS + "quote"), None, ox.DefaultGraph()):
@@ -718,7 +719,9 @@ class Site:
 
         q = load_query("claims-in-section")
         text = bind_query_text(q, bind_params(q, {"section": FIGURE_SECTION}))
-        found = sorted({sol["claim"].value for sol in self.store.query(text)})
+        solutions = self.store.query(text)
+        assert isinstance(solutions, ox.QuerySolutions)
+        found = sorted({sol["claim"].value for sol in solutions})
         claims = [self.claim(c) for c in found]
         return self.render("pathway.html", title="The mTOR pathway in cancer and senescence (Figure 1)",
                            svg=markup_svg(svg), claims=claims)

@@ -164,7 +164,7 @@ def term(name: str, store: Any = None) -> Term:
     """
     from gerokg.release.release import default_store
 
-    st = store if store is not None else default_store()
+    st: Any = store if store is not None else default_store()
     oxs: ox.Store = getattr(st, "ox", st)
     resolver = resolver_for(st)
     iri = resolver.resolve(name, what="term")

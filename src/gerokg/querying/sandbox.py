@@ -77,7 +77,7 @@ def _enter_namespace() -> str:
 def _install_seccomp() -> bool:
     """Make socket() fail with EACCES for every family but AF_UNIX (libseccomp via pyseccomp)."""
     try:
-        import pyseccomp as seccomp  # type: ignore[import-not-found]
+        import pyseccomp as seccomp
     except Exception:  # noqa: BLE001 - missing package or missing libseccomp.so: no filter
         return False
     try:

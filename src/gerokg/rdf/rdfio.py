@@ -210,12 +210,14 @@ def _bnode_signatures(bnodes: set[BNode], out_edges: dict[BNode, list[tuple[Any,
 def canonical_graph(graph: Graph) -> Graph:
     """Return a copy of ``graph`` with canonical blank-node labels and sorted insertion order."""
     mapping = _fast_bnode_labels(graph)
+    source: Graph
     if mapping is None:
         source = to_canonical_graph(graph)
     elif mapping:
+        relabel: dict[Any, Any] = dict(mapping)
         source = new_graph()
         for s, p, o in graph:
-            source.add((mapping.get(s, s), p, mapping.get(o, o)))  # type: ignore[arg-type]
+            source.add((relabel.get(s, s), p, relabel.get(o, o)))
     else:
         source = graph
     out = new_graph()

@@ -569,8 +569,9 @@ class Tools:
 
     def functions(self, allow_sparql: bool) -> list[Callable[..., dict[str, Any]]]:
         """The tools offered, in the order clients list them (``sparql`` only when allowed)."""
-        found = [self.search_terms, self.term_card, self.term_dossier, self.get_claim, self.run_query,
-                 self.why_classified, self.explain_chain, self.open_questions, self.tensions]
+        found: list[Callable[..., dict[str, Any]]] = [
+            self.search_terms, self.term_card, self.term_dossier, self.get_claim, self.run_query,
+            self.why_classified, self.explain_chain, self.open_questions, self.tensions]
         return [*found, self.sparql] if allow_sparql else found
 
 

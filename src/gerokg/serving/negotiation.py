@@ -45,9 +45,9 @@ def negotiate(accept: str | None, explicit: str | None, graph: bool) -> str | No
     if not accept:
         return None
     for _q, mime in sorted(accept_choices(accept), key=lambda c: -c[0]):
-        key = ACCEPT_ALIASES.get(mime)
-        if key and (key in allowed):
-            return key
+        alias = ACCEPT_ALIASES.get(mime)
+        if alias and (alias in allowed):
+            return alias
     return None
 
 

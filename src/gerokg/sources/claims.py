@@ -22,7 +22,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 from gerokg.errors import CurationError
 from gerokg.rdf.rdfio import compact_iri, expand_curie
 from gerokg.sources.review import ReviewText, expand_references, normalise
-from gerokg.vocab import CLAIM, GKS, NATIVE, REVIEW
+from gerokg.vocab import CLAIM, GKS, NATIVE
+from gerokg.vocab import REVIEW as REVIEW_NS
 
 __all__ = [
     "GKC",
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 GKC = CLAIM
-GKR = REVIEW
+GKR = REVIEW_NS
 REVIEW = URIRef(GKR + "review")
 IAO = "http://purl.obolibrary.org/obo/IAO_"
 
@@ -84,7 +85,7 @@ QUOTE_JOIN = " [...] "
 # --------------------------------------------------------------------------------------------
 
 
-class _Node(dict):  # type: ignore[type-arg]
+class _Node(dict[str, Any]):
     """A mapping that remembers the line of itself and of each key."""
 
     line: int

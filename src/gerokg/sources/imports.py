@@ -375,13 +375,13 @@ _BUILTIN = (str(RDF), str(RDFS), str(OWL))
 def _declare_used(g: Graph) -> None:
     """Declare every property a module uses, so that the module is OWL 2 DL on its own."""
     object_props = {p for p in g.objects(None, OWL.onProperty) if isinstance(p, URIRef)}
-    object_props |= {s for s in g.subjects(RDF.type, OWL.ObjectProperty)}
+    object_props |= {s for s in g.subjects(RDF.type, OWL.ObjectProperty) if isinstance(s, URIRef)}
     for p in object_props:
         g.add((p, RDF.type, OWL.ObjectProperty))
-    for p in set(g.predicates()):
-        if not str(p).startswith(_BUILTIN) and p not in object_props:
-            if (p, RDF.type, OWL.ObjectProperty) not in g:
-                g.add((p, RDF.type, OWL.AnnotationProperty))
+    for used in set(g.predicates()):
+        if not str(used).startswith(_BUILTIN) and used not in object_props:
+            if (used, RDF.type, OWL.ObjectProperty) not in g:
+                g.add((used, RDF.type, OWL.AnnotationProperty))
 
 
 def refresh_imports(
