@@ -112,12 +112,27 @@ def test_term_object_for_a_native_term() -> None:
 
 
 def test_reasoner_result_is_a_reads_names() -> None:
+    """``gerokg.reason()`` gives a result whose ``is_a`` reads names through the one resolver;
+    the reasoner's own layer reads IRIs and CURIEs (it sits below the resolver)."""
     from gerokg.release.reason import ReasoningResult
 
-    r = ReasoningResult(consistent=True, superclasses={
-        "http://purl.obolibrary.org/obo/CHEBI_68478": {"https://w3id.org/gerokg/GEROKG_0000054"}})
+    supers = {"http://purl.obolibrary.org/obo/CHEBI_68478": {"https://w3id.org/gerokg/GEROKG_0000054"}}
+    bare = ReasoningResult(consistent=True, superclasses=supers)
+    assert bare.is_a("CHEBI:68478", "GEROKG:0000054")
+    with pytest.raises(TermResolutionError):
+        bare.is_a("everolimus", "rapalog")
+    r = ReasoningResult(consistent=True, superclasses=supers, resolve=lambda n: resolve_term(n, what="is_a"))
     assert r.is_a("everolimus", "rapalog")
     assert r.is_a("CHEBI:68478", "GEROKG:0000054")
     assert not r.is_a("sirolimus", "rapalog")
     with pytest.raises(TermResolutionError):
         r.is_a("everolimus", "rapalogg")  # a typo is an error, not a silent False
+
+
+@pytest.mark.java
+def test_the_api_reasoner_result_reads_names() -> None:
+    from gerokg.release.reason import java_version
+
+    if java_version() is None:
+        pytest.skip("no Java runtime: HermiT cannot run")
+    assert gerokg.reason().is_a("everolimus", "rapalog")
