@@ -56,14 +56,9 @@ NOT_YET_AGREEING: dict[str, str] = {
     "mtor-inhibitors": ("Virtuoso 7.2.5 answers 1 of the 8 rows (an rdfs:subClassOf* path from ?drug to a "
                         "?claimSubject bound by another pattern, with a STRSTARTS filter on ?drug, the pattern "
                         "alignment-table also trips on); not yet rewritten"),
-    "infections-and-viruses": ("Virtuoso 7.2.5's rows differ from the embedded store's since the query also "
-                               "reads a claim's condition; not yet diagnosed"),
 }
 #: the same, only with the release as several default graphs (the N-Quads loaded graph by graph)
 NOT_YET_AGREEING_NQ: dict[str, str] = {
-    "native-definitions": ("with the release as several default graphs, Virtuoso 7.2.5 lists 8 native terms "
-                           "the embedded store does not (e.g. GEROKG:0000302), since the bridge module became "
-                           "a graph of its own; in one graph it agrees; not yet diagnosed"),
 }
 
 
