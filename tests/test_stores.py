@@ -43,7 +43,7 @@ PARTIAL_WITH_SEVERAL_DEFAULT_GRAPHS: dict[str, str] = {
            "of several graphs (default-graph-uri given once per graph); the same data in one graph "
            "answers in full (the 'virtuoso' case); every row it returns is correct, and how many it "
            "loses varies between runs")
-    for name in ("cancer-in-transplant-recipients", "drugs-by-role", "mechanism-chains")
+    for name in ("cancer-in-transplant-recipients", "mechanism-chains")
 }
 
 
