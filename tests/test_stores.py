@@ -53,9 +53,6 @@ NOT_YET_AGREEING: dict[str, str] = {
     "mechanism-chains": ("Virtuoso 7.2.5 refuses the query: 'SP031 SPARQL compiler: Internal error: "
                          "ssg_print_retval(): selid is used outside its scope' (the typed claim-kind "
                          "filters inside the grouped UNION); a rewrite that Virtuoso compiles is open"),
-    "mtor-inhibitors": ("Virtuoso 7.2.5 answers 1 of the 8 rows (an rdfs:subClassOf* path from ?drug to a "
-                        "?claimSubject bound by another pattern, with a STRSTARTS filter on ?drug, the pattern "
-                        "alignment-table also trips on); not yet rewritten"),
 }
 #: the same, only with the release as several default graphs (the N-Quads loaded graph by graph)
 NOT_YET_AGREEING_NQ: dict[str, str] = {
