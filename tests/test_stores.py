@@ -50,9 +50,6 @@ PARTIAL_WITH_SEVERAL_DEFAULT_GRAPHS: dict[str, str] = {
 #: answers on Virtuoso 7.2.5 that differ since the re-curation and are not yet explained: each is an
 #: open item (see the closing note of that release), not an accepted difference
 NOT_YET_AGREEING: dict[str, str] = {
-    "mechanism-chains": ("Virtuoso 7.2.5 refuses the query: 'SP031 SPARQL compiler: Internal error: "
-                         "ssg_print_retval(): selid is used outside its scope' (the typed claim-kind "
-                         "filters inside the grouped UNION); a rewrite that Virtuoso compiles is open"),
 }
 #: the same, only with the release as several default graphs (the N-Quads loaded graph by graph)
 NOT_YET_AGREEING_NQ: dict[str, str] = {
