@@ -31,10 +31,6 @@ CONSTRUCTS = [q for q in list_queries() if q.form == "CONSTRUCT"]
 
 #: (store, query) -> why its answer differs from the embedded store's
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
-    ("virtuoso", "alignment-table"): (
-        "Virtuoso 7.2.5 ignores FILTER (STRSTARTS(STR(?term), ...)) when ?term starts a "
-        "rdfs:subClassOf* path, and so also lists HGNC and ChEBI classes under native parents; "
-        "the answer holds every correct row plus those (a BIND/UNION rewrite did not avoid it)"),
 }
 #: queries on which Virtuoso, given the release's named graphs as several default-graph-uri
 #: (their merge is the query's default graph), returns only part of the answer
