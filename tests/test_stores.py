@@ -2,12 +2,15 @@
 
 Virtuoso is loaded twice: with gerokg-full.nt into one graph, and with gerokg-full.nq graph by
 graph (:func:`gerokg.remote.publish_dataset`), queried with the release's graphs as the default
-graph (their merge: the ontology, each import module, the claims).
+graph (their merge: the ontology, each import module, the bridge module, the claims; the same
+triples as gerokg-full.nt, which the embedded store holds).
 
 Each store is started on 127.0.0.1 by the test, loaded through the SPARQL 1.1 Graph Store HTTP
 Protocol with :func:`gerokg.remote.publish_release` (what ``gerokg publish`` does), queried with
-SPARQLWrapper (what ``gerokg query --endpoint`` does), and stopped. Results must agree with the
-embedded store, except for the differences listed, with their explanation, in KNOWN_DIFFERENCES.
+SPARQLWrapper (what ``gerokg query --endpoint`` does), and stopped. Every canned query's answer
+must be the embedded store's, row for row. Some queries are written around errors of Virtuoso
+7.2.5 (each says so where it does, and the README lists them); a query that differs here is to be
+rewritten in the same meaning, not excused.
 """
 
 from __future__ import annotations
@@ -28,28 +31,6 @@ pytestmark = pytest.mark.server
 
 QUERIES = [q for q in list_queries() if q.form == "SELECT"]
 CONSTRUCTS = [q for q in list_queries() if q.form == "CONSTRUCT"]
-
-#: (store, query) -> why its answer differs from the embedded store's
-KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
-}
-#: queries on which Virtuoso, given the release's named graphs as several default-graph-uri
-#: (their merge is the query's default graph), returns only part of the answer
-PARTIAL_WITH_SEVERAL_DEFAULT_GRAPHS: dict[str, str] = {
-    name: ("Virtuoso 7.2.5 loses rows of rdfs:subClassOf* paths when the default graph is the merge "
-           "of several graphs (default-graph-uri given once per graph); the same data in one graph "
-           "answers in full (the 'virtuoso' case); every row it returns is correct, and how many it "
-           "loses varies between runs")
-    for name in ("cancer-in-transplant-recipients", "mechanism-chains")
-}
-
-
-#: answers on Virtuoso 7.2.5 that differ since the re-curation and are not yet explained: each is an
-#: open item (see the closing note of that release), not an accepted difference
-NOT_YET_AGREEING: dict[str, str] = {
-}
-#: the same, only with the release as several default graphs (the N-Quads loaded graph by graph)
-NOT_YET_AGREEING_NQ: dict[str, str] = {
-}
 
 
 @dataclasses.dataclass
@@ -101,28 +82,8 @@ def remote(request, release: Path, tmp_path_factory):
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
 def test_query_agrees_with_the_embedded_store(remote, query, store) -> None:
-    key = (remote.name, query.name)
     local = run_query(query, store)
-    try:
-        answer = run_remote_query(query, remote.query_url, default_graph=remote.graph)
-    except Exception:
-        if remote.name == "virtuoso" and query.name in NOT_YET_AGREEING:
-            pytest.xfail(NOT_YET_AGREEING[query.name])
-        raise
-    if remote.variant == "virtuoso-nq" and query.name in PARTIAL_WITH_SEVERAL_DEFAULT_GRAPHS:
-        got, full = set(norm_rows(local.variables, answer.rows)), set(norm_rows(local.variables, local.rows))
-        assert got <= full  # never a wrong row; some runs answer in full
-        if got != full:
-            pytest.xfail(PARTIAL_WITH_SEVERAL_DEFAULT_GRAPHS[query.name])
-    if key in KNOWN_DIFFERENCES:
-        assert set(norm_rows(local.variables, local.rows)) <= set(norm_rows(local.variables, answer.rows))
-        pytest.xfail(KNOWN_DIFFERENCES[key])
-    if remote.name == "virtuoso" and query.name in NOT_YET_AGREEING and (
-            norm_rows(local.variables, answer.rows) != norm_rows(local.variables, local.rows)):
-        pytest.xfail(NOT_YET_AGREEING[query.name])
-    if remote.variant == "virtuoso-nq" and query.name in NOT_YET_AGREEING_NQ and (
-            norm_rows(local.variables, answer.rows) != norm_rows(local.variables, local.rows)):
-        pytest.xfail(NOT_YET_AGREEING_NQ[query.name])
+    answer = run_remote_query(query, remote.query_url, default_graph=remote.graph)
     assert answer.variables == local.variables
     assert norm_rows(local.variables, answer.rows) == norm_rows(local.variables, local.rows)
 
