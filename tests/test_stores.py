@@ -32,6 +32,20 @@ pytestmark = pytest.mark.server
 QUERIES = [q for q in list_queries() if q.form == "SELECT"]
 CONSTRUCTS = [q for q in list_queries() if q.form == "CONSTRUCT"]
 
+#: the IRI of the Virtuoso graph group of the release's graphs
+GRAPH_GROUP = "urn:x-gerokg:release-graphs"
+#: canned queries Virtuoso 7.2.5 answers wrongly when the default graph is a graph group of the
+#: release's graphs (the same dataset the graphs named one by one give, which answer right)
+GRAPH_GROUP_ERRORS: dict[str, str] = {
+    "gerosuppressants": (
+        "Virtuoso 7.2.5, given a graph group of the release's graphs, answers 1 of the 8 rows. Reduced: "
+        "SELECT DISTINCT ?drug ?via ?claim WHERE { ?claim gks:predicate obo:RO_0002215 ; gks:object "
+        "GEROKG:0000002 ; gks:subject ?via . ?drug rdfs:subClassOf* ?via . ?drug rdfs:subClassOf* "
+        "obo:CHEBI_24431 } gives 9 rows in one graph and with the graphs named one by one, 1 through the "
+        "group; each path alone gives all its rows. No rewrite in the same meaning avoided it (the second "
+        "path as FILTER EXISTS, as a subquery, in an inner group, or ending in a variable tested equal)"),
+}
+
 
 @dataclasses.dataclass
 class Loaded:
@@ -42,6 +56,8 @@ class Loaded:
     graph: str | list[str] | None
     variant: str
     server: Any
+    #: a Virtuoso graph group of the same graphs, if one was made
+    group: str | None = None
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso", "virtuoso-nq"])
@@ -65,7 +81,11 @@ def remote(request, release: Path, tmp_path_factory):
             assert "https://w3id.org/gerokg/gerokg-bridge.owl" in graphs
             assert set(statuses.values()) <= {200, 201, 204}
             assert [d for d, _ in sent] == sorted(d for d, _ in sent)
-            yield Loaded(server.name, server.query_url, graphs, name, server)
+            # the same graphs as one Virtuoso graph group, which a query can name as its one default graph
+            assert server.sql(f"DB.DBA.RDF_GRAPH_GROUP_CREATE('{GRAPH_GROUP}', 1);")
+            for graph in graphs:
+                assert server.sql(f"DB.DBA.RDF_GRAPH_GROUP_INS('{GRAPH_GROUP}', '{graph}');")
+            yield Loaded(server.name, server.query_url, graphs, name, server, GRAPH_GROUP)
             return
         status = publish_release(
             server.gsp_url, release / "gerokg-full.nt", graph=server.graph, user=server.user,
@@ -85,6 +105,18 @@ def test_query_agrees_with_the_embedded_store(remote, query, store) -> None:
     local = run_query(query, store)
     answer = run_remote_query(query, remote.query_url, default_graph=remote.graph)
     assert answer.variables == local.variables
+    assert norm_rows(local.variables, answer.rows) == norm_rows(local.variables, local.rows)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_query_through_a_virtuoso_graph_group(remote, query, store, request) -> None:
+    """The release's graphs as one Virtuoso graph group, named as the query's one default graph."""
+    if remote.group is None:
+        pytest.skip("no graph group: the release is not loaded graph by graph into Virtuoso")
+    if query.name in GRAPH_GROUP_ERRORS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=GRAPH_GROUP_ERRORS[query.name]))
+    local = run_query(query, store)
+    answer = run_remote_query(query, remote.query_url, default_graph=remote.group)
     assert norm_rows(local.variables, answer.rows) == norm_rows(local.variables, local.rows)
 
 
