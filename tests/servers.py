@@ -39,7 +39,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,8 @@ class SparqlServer:
         user: user name for Graph Store writes, if any.
         password: password for Graph Store writes, if any.
         auth: HTTP authentication scheme for writes (``"digest"``), or ``None``.
+        sql: runs one SQL statement as the administrator (Virtuoso's isql) and says whether it
+            succeeded; ``None`` for servers without SQL.
     """
 
     name: str
@@ -103,6 +105,7 @@ class SparqlServer:
     user: str | None
     password: str | None
     auth: str | None
+    sql: Callable[[str], bool] | None = None
 
 
 # --------------------------------------------------------------------------
@@ -439,6 +442,7 @@ def virtuoso_server(tmp_dir: Path, *, startup_timeout: float = 60.0) -> Iterator
             user=VIRTUOSO_USER,
             password=password,
             auth="digest",
+            sql=lambda statement: _isql(isql, isql_port, password, statement, isql_log),
         )
     finally:
         _stop_virtuoso(proc, isql, isql_port, password, isql_log)

@@ -174,6 +174,9 @@ def test_mechanism_chains_follow_explains_steps(store, full_graph) -> None:
     text = load_query("mechanism-chains").text
     lists = re.findall(r"\?p1 IN \(([^)]*)\)", text)
     assert len(lists) == 1
+    # the later steps' relations (tested in the branches that bind them) are the same list
+    later = re.findall(r"\?p[23] IN \(([^)]*)\)", text)
+    assert len(later) == 3 and set(later) == set(lists)
     relations = {t.strip() for t in lists[0].split(",")}
     expanded = {prefixes()["obo"] + t[4:] if t.startswith("obo:") else t.strip("<>") for t in relations}
     assert expanded == set(SIGNS)
