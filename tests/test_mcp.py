@@ -344,7 +344,7 @@ def test_resources_and_prompt(client: McpClient) -> None:
     from rdflib.namespace import RDF, VOID
 
     g = Graph().parse(data=void, format="turtle")
-    dataset = URIRef("https://w3id.org/gerokg")
+    dataset = URIRef("https://w3id.org/gerokg/")  # the one VoID, the endpoint's (/.well-known/void)
     assert (dataset, RDF.type, VOID.Dataset) in g and int(g.value(dataset, VOID.triples)) > 9000
     prompts = client.run(s.list_prompts()).prompts
     assert [p.name for p in prompts] == ["cite_claims"]

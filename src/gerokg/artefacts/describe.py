@@ -21,6 +21,8 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, XSD
 
+from gerokg import vocab
+from gerokg._version import __version__
 from gerokg.rdf.rdfio import new_graph
 
 __all__ = ["SD", "VOID", "describe_resource", "service_description", "void_description"]
@@ -29,7 +31,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 SCHEMA = Namespace("https://schema.org/")
-DATASET = URIRef("https://w3id.org/gerokg/")
+DATASET = URIRef(vocab.DATASET)
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "JSON-LD")
 VOCABULARIES = ("http://purl.obolibrary.org/obo/", "https://w3id.org/gerokg/schema/", str(OWL), str(RDFS),
@@ -129,11 +131,13 @@ def service_description(store: Any, endpoint: str) -> Graph:
     return g
 
 
-def void_description(store: Any, endpoint: str, void_url: str, dumps: list[str] | None = None) -> Graph:
-    """The VoID description of the dataset served at ``endpoint``, with the canned queries as examples.
+def void_description(store: Any, endpoint: str | None, void_url: str, dumps: list[str] | None = None) -> Graph:
+    """The VoID description of the dataset served at ``endpoint``, with the canned queries as
+    examples: what ``/.well-known/void`` serves and the MCP server's ``gerokg://void.ttl``.
 
     :param store: the endpoint's store
-    :param endpoint: the SPARQL endpoint's absolute URL
+    :param endpoint: the SPARQL endpoint's absolute URL (None: the dataset is not served over
+        SPARQL here, as for the MCP server)
     :param void_url: where this description is served (``.../.well-known/void``), its partitions'
         base IRI
     :param dumps: URLs of data dumps (e.g. the release's ``gerokg-full.nq``)
@@ -146,12 +150,19 @@ def void_description(store: Any, endpoint: str, void_url: str, dumps: list[str] 
     node = DATASET
     g.add((node, RDF.type, VOID.Dataset))
     g.add((node, DCTERMS.title, Literal("gerokg: the geroconversion ontology and the claims of its source review")))
+    g.add((node, DCTERMS.description, Literal(
+        "An OWL ontology aligned to ChEBI, GO, MONDO, HGNC, NCBITaxon and RO, and every claim of one review "
+        "article as RDF with its provenance (verbatim quote, cited reference numbers, epistemic status).")))
+    g.add((node, DCTERMS.hasVersion, Literal(__version__)))
     g.add((node, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-    g.add((node, VOID.sparqlEndpoint, URIRef(endpoint)))
+    if endpoint is not None:
+        g.add((node, VOID.sparqlEndpoint, URIRef(endpoint)))
+    for example in ("http://purl.obolibrary.org/obo/CHEBI_9168", vocab.NATIVE + "0000054"):
+        g.add((node, VOID.exampleResource, URIRef(example)))
     g.add((node, VOID.uriSpace, Literal("https://w3id.org/gerokg/")))
     g.add((node, VOID.rootResource, URIRef("https://w3id.org/gerokg/gerokg.owl")))
-    for vocab in VOCABULARIES:
-        g.add((node, VOID.vocabulary, URIRef(vocab)))
+    for used in VOCABULARIES:
+        g.add((node, VOID.vocabulary, URIRef(used)))
     for url in dumps or []:
         g.add((node, VOID.dataDump, URIRef(url)))
     _statistics(store, g, node, void_url)
@@ -163,7 +174,7 @@ def void_description(store: Any, endpoint: str, void_url: str, dumps: list[str] 
         g.add((sub, VOID.triples, _count(n)))
     catalogue = catalogue_graph()
     for s, p, o in catalogue:
-        if p == SCHEMA.target:
+        if p == SCHEMA.target and endpoint is not None:
             o = URIRef(endpoint)
         g.add((s, p, o))
     for q in sorted(catalogue.subjects(RDF.type, SH.SPARQLExecutable), key=str):

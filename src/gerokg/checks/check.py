@@ -7,7 +7,6 @@ passes when no ERROR-level check returns a row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from gerokg.checks.findings import LEVELS, CheckFinding, QualityReport

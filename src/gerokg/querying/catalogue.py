@@ -12,13 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
 from gerokg.querying.canned import list_queries
 from gerokg.rdf.rdfio import new_graph, serialize_graph
 from gerokg import vocab
 
-__all__ = ["QUERY_NS", "catalogue_graph", "catalogue_items", "catalogue_turtle", "void_graph", "void_turtle"]
+__all__ = ["QUERY_NS", "catalogue_graph", "catalogue_items", "catalogue_turtle"]
 
 QUERY_NS = Namespace(vocab.QUERY)
 SCHEMA = Namespace("https://schema.org/")
@@ -72,42 +72,3 @@ def catalogue_items() -> list[dict[str, Any]]:
         "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description,
                     "required": p.required} for p in q.params],
     } for q in list_queries()]
-
-
-DATASET = URIRef("https://w3id.org/gerokg")
-
-
-def void_graph(triples: int) -> Graph:
-    """A VoID description of the graph being served: its size, URI space, vocabularies, example
-    resources, and its canned queries (the catalogue's ``sh:SPARQLExecutable`` nodes)."""
-    from gerokg._version import __version__
-    from gerokg.resources import prefixes
-
-    g = new_graph()
-    g.bind("void", str(VOID), override=True, replace=True)
-    g.bind("gkq", str(QUERY_NS))
-    g.add((DATASET, RDF.type, VOID.Dataset))
-    g.add((DATASET, DCTERMS.title, Literal("gerokg: geroconversion, mTOR, rapalogs, ageing and cancer prevention", lang="en")))
-    g.add((DATASET, DCTERMS.description, Literal(
-        "An OWL ontology aligned to ChEBI, GO, MONDO, HGNC, NCBITaxon and RO, and every claim of one review "
-        "article as RDF with its provenance (verbatim quote, cited reference numbers, epistemic status).", lang="en")))
-    g.add((DATASET, DCTERMS.hasVersion, Literal(__version__)))
-    g.add((DATASET, VOID.triples, Literal(triples, datatype=XSD.integer)))
-    g.add((DATASET, VOID.uriSpace, Literal("https://w3id.org/gerokg/")))
-    g.add((DATASET, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
-    known = prefixes()
-    for prefix in ("CHEBI", "GO", "MONDO", "HGNC", "NCBITaxon", "RO", "ECO", "IAO", "gks"):
-        if prefix in known:
-            g.add((DATASET, VOID.vocabulary, URIRef(known[prefix])))
-    for example in ("http://purl.obolibrary.org/obo/CHEBI_9168", "https://w3id.org/gerokg/GEROKG_0000051"):
-        g.add((DATASET, VOID.exampleResource, URIRef(example)))
-    for q in list_queries():
-        g.add((QUERY_NS[q.name], SCHEMA.target, DATASET))
-        g.add((QUERY_NS[q.name], RDF.type, SH.SPARQLExecutable))
-        g.add((QUERY_NS[q.name], RDFS.label, Literal(q.title)))
-    return g
-
-
-def void_turtle(triples: int) -> bytes:
-    """:func:`void_graph` serialised as deterministic Turtle."""
-    return serialize_graph(void_graph(triples), "turtle")

@@ -636,9 +636,11 @@ def _add_resources(server: Any, backend: McpBackend) -> None:
     @server.resource("gerokg://void.ttl", name="void", mime_type="text/turtle",
                      description="a VoID description of the graph served: size, URI space, vocabularies, canned queries")
     def void() -> str:
-        from gerokg.querying.catalogue import void_turtle
+        from gerokg.artefacts.describe import void_description
+        from gerokg.rdf.rdfio import serialize_graph
 
-        return void_turtle(backend.triples).decode("utf-8")
+        graph = void_description(backend.store, None, "gerokg://void.ttl")
+        return serialize_graph(graph, "turtle").decode("utf-8")
 
     guide = modelling_guide()
     if guide is not None:
