@@ -481,3 +481,15 @@ def test_search_also_finds_claims_by_their_words(release_site) -> None:
     page = release_site.search({"q": ["proliferating cells"]}).body.decode()
     assert "Claims quoting “proliferating cells”" in page and 'href="/claim/C0095"' in page
     assert release_site.search_claims("ab") == []  # too short to search quotes
+
+
+def test_a_name_finds_its_term_page_and_data(site: str) -> None:
+    """People type names: /term/rapamycin is sirolimus's page (303 to its CURIE) and
+    /term/Rapamune.ttl its data; a name that fits nothing is a 404 naming the name."""
+    status, headers, _ = get(site + "/term/rapamycin", follow=False)
+    assert status == 303 and headers["Location"].endswith("/term/CHEBI:9168")
+    status, headers, body = get(site + "/term/Rapamune.ttl", accept="*/*")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    assert b"CHEBI:9168" in body and b"sirolimus" in body
+    status, _, body = get(site + "/term/no%20such%20drug%20name")
+    assert status == 404 and "no such drug name" in text_of(body)

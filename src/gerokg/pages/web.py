@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from gerokg._version import __version__
 from gerokg.release.release import Release
 from gerokg.rdf.claimread import read_claim
-from gerokg.errors import GerokgError, NotFound, ParameterError, QueryNotFoundError
+from gerokg.errors import GerokgError, NotFound, ParameterError, QueryNotFoundError, TermResolutionError
 from gerokg.rdf.rdfio import compact_iri, term_iri
 from gerokg.answers.why import Classifier, Reason, term_in_store
 from gerokg.vocab import INFERRED_GRAPH
@@ -113,6 +113,14 @@ def short_name(iri: str) -> str:
     if iri.startswith(CLAIM_NS) and len(iri) > len(CLAIM_NS):
         return iri[len(CLAIM_NS):]
     return compact_iri(iri)
+
+
+def resolve_term_or_none(text: str) -> str | None:
+    """The IRI of a CURIE or IRI, None for any other text."""
+    try:
+        return resolve_term(text)
+    except NotFound:
+        return None
 
 
 def resolve_term(text: str) -> str:
@@ -438,8 +446,25 @@ class Site:
         return self.render("search.html", title=f"Search: {text}" if text else "Search", q=text, hits=hits,
                            claim_hit=claim_hit, claims=claims)
 
+    def resolve(self, text: str) -> str:
+        """The IRI a page path names: a CURIE or IRI as it is (:func:`resolve_term`), else a
+        label or synonym read by the one resolver over the served store; NotFound otherwise."""
+        from gerokg.querying.terms import curie_or_iri, looks_like_curie, resolver_for
+
+        text = text.strip()
+        if curie_or_iri(text) or looks_like_curie(text) or text.startswith("<"):
+            return resolve_term(text)
+        try:
+            return resolver_for(self.store).resolve(text, what="page")
+        except TermResolutionError as exc:
+            raise NotFound(str(exc)) from None
+
     def term(self, ref: str) -> Page:
-        iri = resolve_term(urllib.parse.unquote(ref))
+        name = urllib.parse.unquote(ref)
+        iri = self.resolve(name)
+        if iri != resolve_term_or_none(name):
+            # a label or synonym: the term's page lives at its CURIE
+            return Page(303, b"", headers={"Location": self.href(iri)})
         if iri.startswith(CLAIM_NS):
             return Page(303, b"", headers={"Location": self.href(iri)})
         if not self._exists(iri):

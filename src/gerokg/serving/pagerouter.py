@@ -43,8 +43,6 @@ class PageRouter:
         from starlette.concurrency import run_in_threadpool
         from starlette.responses import Response
 
-        from gerokg.pages.web import resolve_term
-
         path = request.url.path
         if path.startswith("/diagram/") and not path.endswith((".svg", ".png")):
             def missing() -> Any:
@@ -56,7 +54,7 @@ class PageRouter:
         def draw() -> Any:
             term = None
             if path.startswith("/diagram/"):
-                term = resolve_term(urllib.parse.unquote(request.path_params["ref"])[:-4])
+                term = self.site.resolve(urllib.parse.unquote(request.path_params["ref"])[:-4])
             return self.site.diagram_bytes(term, fmt)
 
         try:
@@ -75,14 +73,15 @@ class PageRouter:
         return ref, None
 
     async def term_or_data(self, request: Any) -> Any:
-        from gerokg.pages.web import resolve_term
-
         ref, fmt = self.split_suffix(urllib.parse.unquote(request.path_params["ref"]))
         fmt = fmt or self.ep.wants_rdf(request)
         if fmt is None:
             return await self.ep._page(lambda: self.site.term(ref))
+        from starlette.concurrency import run_in_threadpool
+
         try:
-            iri = resolve_term(ref)
+            # a name is read by the resolver, whose index is built once per store: off the loop
+            iri = await run_in_threadpool(self.site.resolve, ref)
         except GerokgError as exc:
             raise RequestError(404, str(exc)) from None
         return await self.ep.resource(request, iri, fmt)
