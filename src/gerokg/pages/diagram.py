@@ -265,8 +265,9 @@ def _open(store: Any) -> Any:
 def _resolve(term: str, reader: _Reader) -> str:
     try:
         iri = term_iri(term)
-    except ValueError as exc:
-        if "valid IRI" in str(exc):
+    except ValueError:
+        # told apart by what was given, not by the message: an IRI with characters no IRI may hold
+        if term.strip().startswith(("http://", "https://", "<")):
             raise UnknownTermError(f"{term!r} is not a valid IRI") from None
         raise UnknownTermError(f"{term!r} is neither a CURIE with a known prefix ({', '.join(sorted(prefixes()))}) "
                                "nor an http(s) IRI; give a CURIE such as CHEBI:68478") from None
