@@ -168,7 +168,7 @@ def test_rapalogs_inhibit_torc1_with_a_tee(fig) -> None:
 
 def test_every_edge_is_linked_to_its_claim_or_term(fig) -> None:
     edges = _edges(fig)
-    for s, o, a in edges:
+    for s, _o, a in edges:
         if a["id"].startswith("claim-"):
             assert a["URL"] == CLAIM + a["id"][len("claim-"):]
         else:  # ontology context: is a, definitions, linked to the subclass or defined term

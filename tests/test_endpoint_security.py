@@ -337,7 +337,8 @@ def test_long_uri_gets_414_json(endpoint) -> None:
 @pytest.mark.parametrize("head", [
     b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 16\r\nContent-Length: 16\r\n\r\nASK { ?s ?p ?o }",
     b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 16\r\nContent-Length: 20\r\n\r\nASK { ?s ?p ?o }",
-    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nTransfer-Encoding: gzip, chunked\r\n\r\n10\r\nASK { ?s ?p ?o }\r\n0\r\n\r\n",
+    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+    b"Transfer-Encoding: gzip, chunked\r\n\r\n10\r\nASK { ?s ?p ?o }\r\n0\r\n\r\n",
     b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n",
     b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n",
     b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",

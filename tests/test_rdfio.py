@@ -68,11 +68,11 @@ def test_serialisation_is_independent_of_hash_seed(tmp_path: Path) -> None:
     script = textwrap.dedent(
         """
         import sys
-        sys.path.insert(0, %r)
+        sys.path.insert(0, {here!r})
         from test_rdfio import _sample, _graph
         from gerokg.rdf.rdfio import serialize_graph
         sys.stdout.buffer.write(serialize_graph(_graph(_sample(), 1), "xml"))
-        """ % str(Path(__file__).parent))
+        """).format(here=str(Path(__file__).parent))
     outs = set()
     for seed in ("0", "1", "12345"):
         env = {"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}

@@ -69,10 +69,12 @@ def test_ambiguous_and_unknown_names_say_what_to_do() -> None:
         r.resolve("KINASE", what="parameter 'term'")
     err = info.value
     assert err.ambiguous and [c for c, _ in err.candidates] == ["http://example.org/A", "http://example.org/B"]
-    assert "parameter 'term': 'KINASE' is the label of 2 terms: http://example.org/A (kinase); http://example.org/B (Kinase)" in str(err) and "give the CURIE" in str(err)
+    assert ("parameter 'term': 'KINASE' is the label of 2 terms: http://example.org/A (kinase); "
+            "http://example.org/B (Kinase)") in str(err) and "give the CURIE" in str(err)
     with pytest.raises(TermResolutionError, match=r"^'enzyme' is the exact synonym of 2 terms"):
         r.resolve("enzyme")
-    with pytest.raises(TermResolutionError, match=r"no term has 'kinaze'.*close names: http://example.org/A \(kinase\); http://example.org/B \(kinase\)"):
+    with pytest.raises(TermResolutionError,
+                       match=r"no term has 'kinaze'.*close names: http://example.org/A \(kinase\); http://example.org/B \(kinase\)"):
         r.resolve("kinaze")
     assert isinstance(err, ParameterError) and isinstance(err, LookupError)
     assert r.resolve("enzyme e") == "http://example.org/E"

@@ -10,6 +10,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import markupsafe
 import pytest
@@ -199,7 +200,7 @@ def test_every_query_form_renders_its_answer(site: str, query) -> None:
             assert rows and int(rows.group(1)) == len(bindings)
             assert page.count("<tr><td>") == len(bindings)
             first = bindings[0]
-            for var, term in first.items():
+            for _var, term in first.items():
                 if term["type"] == "literal":
                     assert str(markupsafe.escape(term["value"])) in page
         else:

@@ -595,7 +595,8 @@ def _query_limits(command: Any) -> Any:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep 127.0.0.1 unless behind a proxy).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--release", type=click.Path(exists=True, dir_okay=False), help="A release file to serve (default: the package's sources).")
-@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help="More RDF files to serve beside the release (ChEBI, GO, ...).")
+@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="More RDF files to serve beside the release (ChEBI, GO, ...).")
 @click.option("--store", "location", type=click.Path(file_okay=False), help="A persistent store folder: loaded once, reused on restart.")
 @click.option("--inferred/--no-inferred", default=False, show_default=True,
               help="Serve the reasoner's conclusions too, so term pages show what each term is classified as and "
@@ -647,7 +648,8 @@ def serve(ctx: click.Context, host: str, port: int, release: str | None, extra: 
 @click.option("--allow-sparql", is_flag=True,
               help="Also offer a 'sparql' tool for free read-only SPARQL (run in the same sandboxed workers).")
 @click.option("--release", type=click.Path(exists=True, dir_okay=False), help="A release file to serve (default: the package's sources).")
-@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help="More RDF files to serve beside the release (ChEBI, GO, ...).")
+@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="More RDF files to serve beside the release (ChEBI, GO, ...).")
 @click.option("--store", "location", type=click.Path(file_okay=False), help="A persistent store folder: loaded once, reused on restart.")
 @click.option("--inferred/--no-inferred", default=False, show_default=True,
               help="Include the reasoner's conclusions (needs Java).")

@@ -20,6 +20,7 @@ those triples are never used as reasons, only as the list of what to explain.
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -298,7 +299,7 @@ class Classifier:
         if len(path) < 2:
             return []
         claims: set[str] = set()
-        for a, b in zip(path, path[1:]):
+        for a, b in itertools.pairwise(path):
             claims |= set(self.claims_for(a, SUBCLASS, ox.NamedNode(b)))
         return [Reason("is_a", path[0], path=tuple(path), claims=tuple(sorted(claims)))]
 

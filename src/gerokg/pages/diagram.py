@@ -444,7 +444,7 @@ def _legend() -> list[str]:
     # two columns of samples: row i holds style i and style i + half, joined by an invisible edge
     half = (len(keys) + 1) // 2
     lines.append(f'    {{ rank=same; {" ".join(f"legend_{k}_a;" for k in keys[:half])} }}')
-    for left, right in zip(keys[:half], keys[half:]):
+    for left, right in zip(keys[:half], keys[half:], strict=False):  # an odd count leaves one alone
         lines.append(f'    "legend_{left}_b" -> "legend_{right}_a" [style="invis" minlen="1"];')
     lines.append(f'    {" -> ".join(f"legend_node_{k}" for k in samples)} [style="invis"];')
     lines.append("  }")
