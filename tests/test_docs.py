@@ -15,6 +15,7 @@ from rdflib.namespace import OWL, RDFS
 
 pytest.importorskip("pylode", reason="gerokg docs needs pyLODE (pip install pylode==3.3.4)")
 
+from gerokg._version import __version__
 from gerokg.pages.docs import (
     DOCS_FILES,
     MAX_ROWS,
@@ -132,7 +133,7 @@ def test_metadata_block(docs) -> None:
     assert "<title>gerokg: the geroconversion ontology</title>" in page
     assert "https://w3id.org/gerokg/gerokg.owl" in meta
     assert '<a href="https://creativecommons.org/licenses/by/4.0/">' in meta
-    assert ">Version Info</a>" in meta and "<p>0.1.0</p>" in meta
+    assert ">Version Info</a>" in meta and f"<p>{__version__}</p>" in meta
     assert "An OWL ontology of geroconversion and its control by mTOR" in meta
     namespaces = page[page.index('<div id="namespaces">'):]
     assert '<dt id="GEROKG">GEROKG</dt>' in namespaces and "https://w3id.org/gerokg/GEROKG_" in namespaces

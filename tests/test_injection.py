@@ -46,10 +46,11 @@ def test_there_are_fifty_attacks() -> None:
     assert len(ATTACKS) >= 50
 
 
-def _values_block(text: str) -> str:
+def _without_values_block(text: str) -> str:
     m = re.search(r"\n  VALUES \(([^)]*)\) \{ \((.*)\) \}\n", text)
     assert m, "the parameters are bound in one VALUES block"
-    return m.group(2)
+    return text[:m.start()] + text[m.end():]
+
 
 
 @pytest.mark.parametrize("query", PARAMETERISED, ids=[q.name for q in PARAMETERISED])
@@ -64,7 +65,7 @@ def test_every_attack_on_every_parameter(query, store) -> None:
                 continue
             text = bind_query_text(query, bound)
             # the text differs from the default only inside the VALUES row: the query is unchanged
-            assert text.replace(_values_block(text), "") == baseline_text.replace(_values_block(baseline_text), "")
+            assert _without_values_block(text) == _without_values_block(baseline_text)
             result = run_query(query, store, {param.name: attack})  # answers (usually nothing)
             assert result is not None
 
@@ -81,7 +82,9 @@ def test_random_text_never_escapes_the_values_block(text: str) -> None:
         except ParameterError:
             continue
         bound = bind_query_text(query, {"term": term})
-        assert bound.replace(_values_block(bound), "") == baseline.replace(_values_block(baseline), "")
+        # the whole VALUES block taken out once: the rest of the text is the baseline's (a value
+        # such as '; ' also occurs elsewhere in the query, so the value alone cannot be cut out)
+        assert _without_values_block(bound) == _without_values_block(baseline)
         import pyoxigraph as ox
 
         ox.Store().query(bound)  # always valid SPARQL

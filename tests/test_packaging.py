@@ -39,7 +39,7 @@ def test_every_data_file_is_reachable_through_resources() -> None:
 def test_version_is_single_sourced() -> None:
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert meta["project"]["dynamic"] == ["version"]
-    assert meta["tool"]["hatch"]["version"]["path"] == "src/gerokg/__init__.py"
+    assert meta["tool"]["hatch"]["version"]["path"] == "src/gerokg/_version.py"
     assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
 
 
