@@ -30,7 +30,7 @@ from typing import Any
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-__all__ = ["ConnectionLimits", "GerokgHttpProtocol", "protocol_for"]
+__all__ = ["ConnectionLimits", "GerokgHttpProtocol", "new_event_loop", "protocol_for"]
 
 _REASONS = {400: "Bad Request", 408: "Request Timeout", 414: "URI Too Long",
             431: "Request Header Fields Too Large", 503: "Service Unavailable"}
@@ -175,3 +175,14 @@ class GerokgHttpProtocol(HttpToolsProtocol):
 def protocol_for(limits: ConnectionLimits) -> type[GerokgHttpProtocol]:
     """A protocol class carrying ``limits`` (uvicorn instantiates the class per connection)."""
     return type("GerokgHttpProtocol", (GerokgHttpProtocol,), {"limits": limits})
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """The event loop the server runs on: uvloop's (libuv, the loop uvicorn itself prefers) when it
+    is installed, else asyncio's. On uvloop a request on a new connection costs about half as
+    much of the server's time (benchmarks/RESULTS.md, section 6)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()

@@ -768,7 +768,9 @@ def start_server(
     ready = threading.Event()
 
     def run() -> None:
-        loop = asyncio.new_event_loop()
+        from gerokg.httpproto import new_event_loop
+
+        loop = new_event_loop()
         asyncio.set_event_loop(loop)
 
         async def main() -> None:
