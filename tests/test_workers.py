@@ -131,3 +131,42 @@ def test_pool_remembers_accepted_texts_only(store_folder: Path) -> None:
         assert set(pool._verdicts) == {text}
     finally:
         pool.close()
+
+
+def test_connections_have_tcp_nodelay_and_keep_alive_answers_come_at_once(release: Path) -> None:
+    """uvicorn writes an answer's head and body apart: without TCP_NODELAY the body of every
+    keep-alive answer after the first waits for the client's delayed ACK."""
+    import http.client
+    import socket
+
+    from gerokg.server import EndpointConfig, start_server
+
+    handle = start_server(EndpointConfig(port=0, workers=1), release=release / "gerokg-full.nt", web=False)
+    try:
+        host, port = handle.url.rsplit("//", 1)[1].rsplit(":", 1)
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        for _ in range(3):  # the same connection each time
+            conn.request("GET", "/health")
+            resp = conn.getresponse()
+            assert resp.status == 200 and json.loads(resp.read())["status"] == "ok"
+        open_sockets = [p.transport.get_extra_info("socket") for p in handle.server.server_state.connections]
+        assert open_sockets
+        assert all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in open_sockets)
+        conn.close()
+    finally:
+        handle.stop()
+
+
+def test_the_server_loop_is_uvloop_when_installed() -> None:
+    from gerokg.httpproto import new_event_loop
+
+    loop = new_event_loop()
+    try:
+        try:
+            import uvloop
+        except ImportError:
+            assert type(loop).__module__.startswith("asyncio")
+        else:
+            assert isinstance(loop, uvloop.Loop)
+    finally:
+        loop.close()
