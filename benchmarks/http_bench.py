@@ -165,7 +165,12 @@ def time_query(endpoint: Endpoint, text: str, repeat: int, slow: float = 5.0) ->
                   file=sys.stderr)
             return None
         times.append(time.perf_counter() - t)
+    FIRST[(endpoint.name, text)] = times[0]
     return statistics.median(times)
+
+
+#: the first request's seconds of each (server, query text) timed by :func:`time_query`
+FIRST: dict[tuple[str, str], float] = {}
 
 
 def load_test(endpoint: Endpoint, texts: list[str], clients: int = 32, per_client: int = 8,
@@ -225,7 +230,7 @@ def load_test(endpoint: Endpoint, texts: list[str], clients: int = 32, per_clien
 
 
 def compare(data: Path, work: Path, texts: list[tuple[str, str]], repeat: int, with_virtuoso: bool,
-            clients: int = 32, per_client: int = 8) -> dict[str, Any]:
+            clients: int = 32, per_client: int = 8, budget: float = 40.0) -> dict[str, Any]:
     """Start every server on ``data``, time each query on each in turn, then the load test on
     each; returns {"servers": [...], "queries": {name: {server: seconds}}, "load": {server: ...},
     "gerokg_start": seconds}."""
@@ -245,13 +250,16 @@ def compare(data: Path, work: Path, texts: list[tuple[str, str]], repeat: int, w
         for ep in endpoints:  # one request each: every server and its caches awake
             time_query(ep, "ASK { ?s ?p ?o }", 1)
         results: dict[str, dict[str, float | None]] = {}
+        first: dict[str, float] = {ep.name: 0.0 for ep in endpoints}
         for name, text in texts:
             results[name] = {ep.name: time_query(ep, text, repeat) for ep in endpoints}
+            for ep in endpoints:
+                first[ep.name] += FIRST.get((ep.name, text), 0.0)
             print(f"  {name}: " + ", ".join(f"{k} {v if v is None else round(v * 1000, 1)} ms"
                                            for k, v in results[name].items()), file=sys.stderr, flush=True)
         load = {}
         for ep in endpoints:
-            load[ep.name] = load_test(ep, [t for _n, t in texts], clients, per_client)
+            load[ep.name] = load_test(ep, [t for _n, t in texts], clients, per_client, budget)
             print(f"  {clients} clients on {ep.name}: {load[ep.name]}", file=sys.stderr, flush=True)
-    return {"servers": [ep.name for ep in endpoints], "queries": results, "load": load,
+    return {"servers": [ep.name for ep in endpoints], "queries": results, "load": load, "first": first,
             "gerokg_start": started, "skipped": skipped}
