@@ -171,10 +171,14 @@ class GerokgStore:
             self.add_graph(parse_rdf_file(path, fmt=fmt), graph_name)
             return
         target = ox.NamedNode(graph_name) if graph_name else ox.DefaultGraph()
+        # an in-memory store takes a file in one transaction (``load``): on it the bulk loader,
+        # made for the on-disk files, measured slower and with a higher peak memory
+        # (benchmarks/RESULTS.md, section 1); a failed load leaves nothing behind either way
+        insert = self.ox.bulk_load if self.path is not None else self.ox.load
         with open_regular(path) as fh:
             try:
-                self.ox.bulk_load(fh, format=_OX_FORMATS[fmt],
-                                  to_graph=target if fmt in ("turtle", "nt", "xml") or graph_name else None)
+                insert(fh, format=_OX_FORMATS[fmt],
+                       to_graph=target if fmt in ("turtle", "nt", "xml") or graph_name else None)
             except SyntaxError as exc:
                 raise RdfParseError(str(path), f"not valid {fmt}: {_short(exc)}", getattr(exc, "lineno", None)) from None
             except OSError as exc:

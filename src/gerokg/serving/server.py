@@ -599,7 +599,9 @@ def _run_uvicorn(endpoint: Endpoint, config: EndpointConfig, sock: socket.socket
     ready = threading.Event()
 
     def run() -> None:
-        loop = asyncio.new_event_loop()
+        from gerokg.serving.httpproto import new_event_loop
+
+        loop = new_event_loop()
         asyncio.set_event_loop(loop)
 
         async def main() -> None:
