@@ -129,6 +129,12 @@ def prepare_store(
 # --------------------------------------------------------------------------------------------
 
 
+def _first(params: dict[str, list[str]], name: str) -> str | None:
+    """The first value of a request parameter, None when it is not given."""
+    values = params.get(name)
+    return values[0] if values else None
+
+
 class Endpoint:
     """The routes, bound to one store, worker pool and (optionally) web site."""
 
@@ -220,8 +226,8 @@ class Endpoint:
             raise RequestError(403, "read-only endpoint: SPARQL Update is refused")
         method = request.method
         if method in ("GET", "HEAD"):
-            if self.site is not None and wants_html(request.headers.get("accept"), (params.get("format") or [None])[0]):
-                return await self._page(lambda: self.site.sparql_page((params.get("query") or [None])[0]))
+            if self.site is not None and wants_html(request.headers.get("accept"), _first(params, "format")):
+                return await self._page(lambda: self.site.sparql_page(_first(params, "query")))
             if "query" not in params:
                 # no query: the SPARQL 1.1 Service Description (what federation engines read first)
                 return await self.description(request, "sd")
@@ -245,7 +251,7 @@ class Endpoint:
                 raise RequestError(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
         else:
             raise RequestError(405, f"{method} is not allowed on /sparql (read-only endpoint)")
-        accept, explicit = request.headers.get("accept"), (params.get("format") or [None])[0]
+        accept, explicit = request.headers.get("accept"), _first(params, "format")
         return await self._answer(text, negotiate(accept, explicit, False), negotiate(accept, explicit, True))
 
     async def catalogue_json(self, request: Any) -> Any:
@@ -280,7 +286,7 @@ class Endpoint:
         # names resolve against the served store (its --with files included)
         text = bind_query_text(q, bind_params(q, values, self._describe_store()))
         graph = q.form in ("CONSTRUCT", "DESCRIBE")
-        fmt = negotiate(request.headers.get("accept"), (params.get("format") or [None])[0], graph)
+        fmt = negotiate(request.headers.get("accept"), _first(params, "format"), graph)
         extension = {"csv": "csv", "tsv": "tsv", "xml": "srx", "turtle": "ttl", "ntriples": "nt",
                      "jsonld": "jsonld", "rdfxml": "rdf"}.get(fmt or "", "ttl" if graph else "json")
         headers = {"Content-Disposition": f'attachment; filename="{q.name}.{extension}"'} if download else None
@@ -293,7 +299,7 @@ class Endpoint:
 
     def _graph_format(self, request: Any, explicit: str | None = None) -> str:
         params = self._params(request)
-        fmt = explicit or negotiate(request.headers.get("accept"), (params.get("format") or [None])[0], True)
+        fmt = explicit or negotiate(request.headers.get("accept"), _first(params, "format"), True)
         return fmt if fmt in self._RDFLIB else "turtle"
 
     def _rdf(self, graph: Any, fmt: str, status: int = 200) -> Any:
@@ -350,7 +356,7 @@ class Endpoint:
         """The RDF format a client asks a term or claim page for (``format=``, or an Accept header
         that prefers an RDF type to HTML), else None."""
         params = self._params(request)
-        explicit = (params.get("format") or [None])[0]
+        explicit = _first(params, "format")
         if explicit:
             return explicit.lower() if explicit.lower() in self._RDFLIB else None
         accept = request.headers.get("accept")
@@ -645,9 +651,10 @@ def serve(
     old_int = signal.signal(signal.SIGINT, _signal)
     try:
         isolation = handle.pool.confinement.describe() if handle.pool.confinement else "unknown"
+        basis = ("asserted facts and the reasoner's conclusions" if inferred
+                 else "asserted facts only (--inferred adds the reasoner's conclusions)")
         announce(f"gerokg on {handle.url}/ : open it in a browser to search, browse and query "
-                 f"(SPARQL endpoint: {handle.url}/sparql; {handle.triples} triples, read-only, "
-                 f"{'asserted facts and the reasoner' + chr(39) + 's conclusions' if inferred else 'asserted facts only (--inferred adds the reasoner' + chr(39) + 's conclusions)'}; "
+                 f"(SPARQL endpoint: {handle.url}/sparql; {handle.triples} triples, read-only, {basis}; "
                  f"timeout {config.timeout:g} s, at most {config.max_rows} rows; query workers' network "
                  f"isolation: {isolation}); Ctrl-C to stop")
         while not stop.wait(0.5):
