@@ -440,3 +440,11 @@ def test_a_users_query_file_through_the_python_api(tmp_path) -> None:
     with pytest.raises(QuerySyntaxError, match=r"mine.rq: line 1, column \d+: unknown prefix 'nope:'"):
         mine.write_text("SELECT * WHERE { ?s nope:x ?o }")
         gerokg.query(str(mine))
+
+
+def test_the_claim_card_carries_agent_status(store) -> None:
+    """A claim about recipients not treated with rapamycin says so in its card's context (the card
+    once read a property no claim has, and dropped the qualifier)."""
+    rows = {str(r["claim"]): r for r in run_query("infections-and-viruses", store).rows}
+    c = rows["https://w3id.org/gerokg/claim/C0248"]
+    assert c["context"] == "not treated with sirolimus"
