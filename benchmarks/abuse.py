@@ -67,7 +67,7 @@ def _closed(s: socket.socket) -> bool:
     try:
         while s.recv(65536):
             pass
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return False  # still open
     except OSError:
         return True  # reset by the server
@@ -75,9 +75,8 @@ def _closed(s: socket.socket) -> bool:
 
 
 def measure() -> list[tuple[str, str, str]]:
-    from test_endpoint_security import Trap, ssrf_corpus
-
     from gerokg.serving.server import EndpointConfig, start_server
+    from test_endpoint_security import Trap, ssrf_corpus
 
     rows: list[tuple[str, str, str]] = []
     cfg = EndpointConfig(port=0, max_query_memory_mb=256)

@@ -99,9 +99,9 @@ def gerokg_serve(data: Path, work: Path, workers: int = 2) -> Iterator[tuple[End
 def oxigraph_serve(data: Path, work: Path, in_memory: bool) -> Iterator[Endpoint]:
     """``oxigraph serve`` (with ``--location`` on disk, without it in memory), the data PUT into
     its default graph."""
-    from servers import _oxigraph_binary
-
     from gerokg.querying.remote import publish_release
+
+    from servers import _oxigraph_binary
 
     binary = _oxigraph_binary()
     if binary is None:
@@ -126,9 +126,9 @@ def oxigraph_serve(data: Path, work: Path, in_memory: bool) -> Iterator[Endpoint
 
 @contextlib.contextmanager
 def virtuoso(data: Path, work: Path) -> Iterator[Endpoint]:
-    from servers import virtuoso_server
-
     from gerokg.querying.remote import publish_release
+
+    from servers import virtuoso_server
 
     (work / "virtuoso").mkdir(parents=True, exist_ok=True)
     with virtuoso_server(work / "virtuoso") as server:

@@ -63,7 +63,8 @@ def run_load(clients: int, requests: int, release: str | None, timeout: float = 
             break
         except (urllib.error.URLError, OSError):
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gerokg serve did not start: " + (proc.stderr.read() if proc.stderr else b"").decode()[-2000:])
+                raise RuntimeError("gerokg serve did not start: "
+                                   + (proc.stderr.read() if proc.stderr else b"").decode()[-2000:]) from None
             time.sleep(0.2)
     latencies: list[float] = []
     errors: list[str] = []

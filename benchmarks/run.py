@@ -269,7 +269,7 @@ def fit_exponent(xs: list[float], ys: list[float]) -> float:
     lx = [math.log(x) for x in xs]
     ly = [math.log(y) for y in ys]
     mx, my = statistics.mean(lx), statistics.mean(ly)
-    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
 
 
 def fmt(x: float | None, unit: str = "s") -> str:
@@ -360,8 +360,10 @@ def main() -> None:
         plot.setdefault("load: rdflib", []).append((rl_load["triples"], rl_load["seconds"]))
     say()
     if len(loads) > 1:
-        say(f"Loading grows as triples^{fit_exponent([loads[t]['ox']['triples'] for t in loads], [loads[t]['ox']['seconds'] for t in loads]):.2f} "
-            f"in Oxigraph and triples^{fit_exponent([loads[t]['rdflib']['triples'] for t in loads], [loads[t]['rdflib']['seconds'] for t in loads]):.2f} in rdflib. "
+        ox_exp = fit_exponent([loads[t]['ox']['triples'] for t in loads], [loads[t]['ox']['seconds'] for t in loads])
+        rl_exp = fit_exponent([loads[t]['rdflib']['triples'] for t in loads], [loads[t]['rdflib']['seconds'] for t in loads])
+        say(f"Loading grows as triples^{ox_exp:.2f} "
+            f"in Oxigraph and triples^{rl_exp:.2f} in rdflib. "
             "gerokg hands N-Triples and Turtle files straight to Oxigraph: to `Store.load` (one transaction) for its "
             "in-memory store, to the bulk loader for a `--store` folder; the raw figure is `bulk_load(path=...)` "
             "into an in-memory store (section 1b has the other calls). Target: at least 0.5 M triples/s at ChEBI "
@@ -389,8 +391,8 @@ def main() -> None:
             bound = bind_params(q, {})
             text = bind_query_text(q, bound)
             rows = len(run_query(q, store))
-            t_g = median_time(lambda q=q: run_query(q, store), args.repeat)
-            def raw(text: str = text) -> Any:
+            t_g = median_time(lambda q=q, store=store: run_query(q, store), args.repeat)
+            def raw(text: str = text, store: Any = store) -> Any:
                 res = store.ox.query(text)  # the engine alone, reading every value of every row
                 if hasattr(res, "variables"):
                     names = res.variables
@@ -400,7 +402,7 @@ def main() -> None:
             t_raw = median_time(raw, args.repeat)
             init = {Variable(k): (URIRef(v.value) if type(v).__name__ == "NamedNode" else
                                   Literal(v.value, datatype=URIRef(v.datatype.value))) for k, v in bound.items()}
-            t_r = median_time(lambda q=q, init=init: list(g.query(q.text, initBindings=init)),
+            t_r = median_time(lambda q=q, init=init, g=g: list(g.query(q.text, initBindings=init)),
                               args.repeat, timeout=args.rdflib_timeout)
             assert t_g is not None and t_raw is not None
             sum_g += t_g
@@ -739,9 +741,8 @@ def el_probe(owl: Path, hermit: Any) -> str:
 def http_section(args: Any, tiers: dict[str, list[Path]], work: Path, queries: list[Any],
                  loads: dict[str, Any], say: Any) -> None:
     """Section 6: the canned SELECT queries over HTTP on every tier, and 32 clients at once."""
-    from http_bench import compare
-
     from gerokg.querying.canned import bind_params, bind_query_text
+    from http_bench import compare
 
     say("## 6. The canned queries over HTTP")
     say()

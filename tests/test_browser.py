@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, DCTERMS, OWL, RDF
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from gerokg import __version__
 from gerokg.artefacts.build import ARTIFACTS, build_release
-from gerokg.release.assemble import ONTOLOGY_IRI, release_date
 from gerokg.errors import CurationError
 from gerokg.rdf.rdfio import parse_rdf_file
+from gerokg.release.assemble import ONTOLOGY_IRI, release_date
 
 
 def test_all_artifacts_are_written(release: Path) -> None:

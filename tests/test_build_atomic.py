@@ -10,8 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from gerokg.artefacts.build import JOURNAL, build_release
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gerokg.sources.claims import load_claims, verify_against_review
 from gerokg.errors import CurationError
 from gerokg.rdf.rdfio import expand_curie
+from gerokg.sources.claims import load_claims, verify_against_review
 from gerokg.sources.review import normalise
 
 HEADER = Path(__file__).parent / "fixtures" / "claims-header.yaml"

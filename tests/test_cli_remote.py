@@ -14,6 +14,7 @@ from gerokg.artefacts.publish import publish_release
 from gerokg.cli import main
 from gerokg.querying.canned import run_query
 from gerokg.querying.remote import run_remote_query
+
 from servers import oxigraph_available, oxigraph_server
 
 pytestmark = pytest.mark.server

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gerokg.answers.explain import UnknownTermError
+from gerokg.errors import GerokgError, ParameterError
 from gerokg.pages.diagram import (
     DEFAULT_EXCLUDED_KINDS,
     EDGE_STYLES,
@@ -28,8 +30,6 @@ from gerokg.pages.diagram import (
     render,
     write_diagram,
 )
-from gerokg.errors import GerokgError, ParameterError
-from gerokg.answers.explain import UnknownTermError
 from gerokg.resources import ontology_dir
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,

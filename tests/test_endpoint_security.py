@@ -108,7 +108,7 @@ def raw(handle: Any, data: bytes, wait: float = 5.0) -> bytes:
         while time.monotonic() < deadline:
             try:
                 chunk = s.recv(65536)
-            except (TimeoutError, socket.timeout, ConnectionResetError):
+            except (TimeoutError, ConnectionResetError):
                 break
             if not chunk:
                 break

@@ -11,9 +11,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from gerokg.release.assemble import release_ntriples
-from gerokg.rdf.rdfio import new_graph, parse_rdf_file
 from gerokg.checks.validate import ValidationReport, validate
+from gerokg.rdf.rdfio import new_graph, parse_rdf_file
+from gerokg.release.assemble import release_ntriples
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 SHAPE_FIXTURES = sorted(FIXTURES.glob("*.ttl"))

@@ -10,8 +10,8 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from gerokg.errors import ImportRefreshError
-from gerokg.sources.imports import load_sources, read_term_list, refresh_imports
 from gerokg.rdf.rdfio import compact_iri, parse_rdf_file
+from gerokg.sources.imports import load_sources, read_term_list, refresh_imports
 
 EXTERNAL = ("http://purl.obolibrary.org/obo/", "http://identifiers.org/hgnc/")
 
@@ -87,7 +87,6 @@ def test_obsolete_secondary_and_mislabelled_seeds_are_refused(refdata: Path, tmp
 
 @pytest.mark.refdata
 def test_changed_snapshot_checksum_is_refused(refdata: Path, tmp_path: Path, monkeypatch) -> None:
-    from gerokg.sources import imports
 
     fake = tmp_path / "refdata"
     fake.mkdir()

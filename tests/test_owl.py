@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
 from rdflib.namespace import RDFS
 
 from conftest import ARTIFACTS, owlapi_classpath

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 from gerokg import __version__
 from gerokg.resources import DATA_DIRS, data_dir

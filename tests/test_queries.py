@@ -9,6 +9,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from gerokg.errors import ParameterError, QueryNotFoundError
 from gerokg.querying.canned import bind_params, bind_query_text, list_queries, load_query, run_query
+
 from querytools import norm_rows
 
 QUERIES = list_queries(include_qc=False)
@@ -52,7 +53,6 @@ def test_every_query_answers(query, store) -> None:
 
 def _store_with(fixture: str):
     from conftest import FIXTURES
-
     from gerokg.release.store import open_store
 
     return open_store(extra=[FIXTURES / fixture])

@@ -14,9 +14,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from gerokg.artefacts.build import build_release
-from gerokg.release.assemble import ONTOLOGY_IRI, release_date
 from gerokg.errors import BuildError
 from gerokg.rdf.rdfio import parse_rdf_file
+from gerokg.release.assemble import ONTOLOGY_IRI, release_date
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = ROOT / "ontology" / "claims" / "review-claims.yaml"
@@ -388,8 +388,8 @@ def _changed_claims(tmp: Path) -> Path:
 
 
 def test_diff_reports_exactly_the_changed_claim(tmp_path: Path) -> None:
-    from gerokg.cli import main
     from gerokg.artefacts.diff import diff_releases
+    from gerokg.cli import main
 
     old, new = tmp_path / "old", tmp_path / "new"
     build_release(old, date="2026-12-01")
@@ -510,10 +510,10 @@ def test_simple_and_obo_carry_the_reasoners_superclasses(reasoning, graphs, sour
 
 @pytest.mark.server
 def test_cli_publishes_nquads_graph_by_graph(release: Path, tmp_path: Path) -> None:
-    from servers import oxigraph_available, oxigraph_server, select_bindings
-
-    from gerokg.cli import main
     from gerokg.artefacts.quads import split_nquads
+    from gerokg.cli import main
+
+    from servers import oxigraph_available, oxigraph_server, select_bindings
 
     reason = oxigraph_available()
     if reason:

@@ -16,6 +16,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from gerokg.querying.canned import list_queries, run_query
 from gerokg.serving.server import EndpointConfig, start_server
+
 from querytools import norm_rows
 
 pytestmark = pytest.mark.server

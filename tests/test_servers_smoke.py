@@ -23,7 +23,7 @@ EX = "https://example.org/gerokg-smoke/"
 SMALL = (
     f'<{EX}s> <{EX}label> "rapamycin"@en .\n'
     f'<{EX}s> <{EX}count> "42"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
-).encode("utf-8")
+).encode()
 
 
 def _process_alive(pid: int) -> bool:

@@ -21,10 +21,11 @@ from typing import Any
 
 import pytest
 
-from gerokg.querying.canned import list_queries, run_query
-from gerokg.artefacts.quads import CATALOGUE_GRAPH
 from gerokg.artefacts.publish import publish_dataset, publish_release
+from gerokg.artefacts.quads import CATALOGUE_GRAPH
+from gerokg.querying.canned import list_queries, run_query
 from gerokg.querying.remote import run_remote_query
+
 from querytools import norm_rows
 from servers import oxigraph_available, oxigraph_server, virtuoso_available, virtuoso_server
 
@@ -142,6 +143,7 @@ def test_nquads_land_in_their_named_graphs(remote, release: Path) -> None:
     if remote.variant != "virtuoso-nq":
         pytest.skip("loaded from N-Triples into one graph")
     from gerokg.artefacts.quads import split_nquads
+
     from servers import select_bindings
 
     expected = {g: len(b.splitlines()) for g, b in split_nquads(release / "gerokg-full.nq").items()}

@@ -7,8 +7,8 @@ import pytest
 
 import gerokg
 from gerokg.errors import ParameterError, TermResolutionError
-from gerokg.rdf.rdfio import compact_iri
 from gerokg.querying.terms import TermResolver, curie_or_iri, fold, resolve_term
+from gerokg.rdf.rdfio import compact_iri
 
 
 @pytest.mark.parametrize(("name", "curie"), [

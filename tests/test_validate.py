@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import BNode, URIRef
-from rdflib.namespace import SH
+from rdflib import URIRef
 
+from gerokg.checks.validate import load_shapes, validate
 from gerokg.cli import main
 from gerokg.rdf.rdfio import compact_iri, new_graph, parse_rdf_file
-from gerokg.checks.validate import load_shapes, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHAPE_FIXTURES = sorted((FIXTURES / "shapes").glob("*.ttl"))

@@ -9,7 +9,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import markupsafe
@@ -443,8 +442,8 @@ def test_root_path_option_is_checked() -> None:
 @pytest.fixture(scope="module")
 def release_site():
     """The search of the web pages on the release's own store, without a server."""
-    from gerokg.release.release import default_store
     from gerokg.pages.web import Site
+    from gerokg.release.release import default_store
 
     return Site(default_store().ox, lambda *a: (200, b"", "", False))
 

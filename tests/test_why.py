@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gerokg.rdf.rdfio import compact_iri
 from gerokg.answers.why import Classifier, NotInStoreError, why
+from gerokg.rdf.rdfio import compact_iri
 
 GEROKG = "https://w3id.org/gerokg/GEROKG_"
 CLAIM = "https://w3id.org/gerokg/claim/"

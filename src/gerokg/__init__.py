@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from gerokg._version import __version__
-
 from gerokg.errors import (
     BuildError,
     CurationError,
@@ -24,6 +23,7 @@ from gerokg.errors import (
     ShapeLoadError,
     TermResolutionError,
 )
+
 _API = ("build", "explain", "load_graph", "query", "reason", "sparql", "term", "to_networkx", "validate", "why")
 
 if TYPE_CHECKING:

@@ -11,12 +11,12 @@ if TYPE_CHECKING:
     import networkx
 
     from gerokg.answers.explain import Chain
+    from gerokg.answers.why import Justification
+    from gerokg.checks.validate import ValidationReport
     from gerokg.querying.canned import QueryResult
+    from gerokg.querying.dossier import Term
     from gerokg.release.reason import ReasoningResult
     from gerokg.release.store import GerokgStore
-    from gerokg.querying.dossier import Term
-    from gerokg.checks.validate import ValidationReport
-    from gerokg.answers.why import Justification
 
 __all__ = ["build", "explain", "load_graph", "query", "reason", "sparql", "term", "to_networkx", "validate", "why"]
 

@@ -724,8 +724,8 @@ def publish(ctx: click.Context, endpoint: str, graph: str | None, release: str |
     if release:
         data: Any = release
     else:
-        from gerokg.release.assemble import load_graph
         from gerokg.rdf.rdfio import serialize_graph
+        from gerokg.release.assemble import load_graph
 
         progress("assembling the release")
         data = serialize_graph(load_graph(), "nt")

@@ -54,7 +54,8 @@ class Progress:
 
         self.console = console or Console(stderr=True)
         if self.console.is_terminal:
-            from rich.progress import BarColumn, Progress as RichProgress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as RichProgress
 
             # the amount column stays empty until a step reports bytes (uploads)
             self._bar = RichProgress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),

@@ -23,8 +23,8 @@ from typing import Any
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
-from gerokg.rdf.claimread import read_claim, read_claims
 from gerokg.errors import GerokgError, UnknownTermError
+from gerokg.rdf.claimread import read_claim, read_claims
 from gerokg.rdf.rdfio import compact_iri, term_iri
 from gerokg.vocab import NATIVE
 

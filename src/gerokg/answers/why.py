@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from gerokg.errors import NotInStoreError
 from gerokg.rdf.rdfio import compact_iri, term_iri
-from gerokg.vocab import INFERRED_GRAPH, GKS
+from gerokg.vocab import GKS, INFERRED_GRAPH
 
 __all__ = ["INFERRED_GRAPH", "Classifier", "Justification", "Reason", "term_in_store", "why"]
 

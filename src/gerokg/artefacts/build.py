@@ -28,15 +28,14 @@ import hashlib
 import os
 import shutil
 import tempfile
-from typing import TYPE_CHECKING
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
+from typing import TYPE_CHECKING
 
 from gerokg.artefacts.crate import CRATE_FILE
 from gerokg.errors import BuildError
-from gerokg.sources.imports import load_sources
+from gerokg.progress import stepper
 from gerokg.rdf.rdfio import atomic_write, new_graph, serialize_graph
 from gerokg.release.assemble import (
     BRIDGE_IRI,
@@ -48,7 +47,7 @@ from gerokg.release.assemble import (
     version_iri,
 )
 from gerokg.resources import ontology_dir
-from gerokg.progress import stepper
+from gerokg.sources.imports import load_sources
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -336,8 +335,8 @@ def _dataset_files(data: SourceData, graphs: dict[str, Graph], when: str,
                    conclusions: Graph | None) -> dict[str, bytes]:
     """The named-graph dataset (N-Quads, TriG) and the SSSOM mappings."""
     from gerokg.artefacts import quads
-    from gerokg.querying.catalogue import catalogue_graph
     from gerokg.artefacts.mappings import release_sssom
+    from gerokg.querying.catalogue import catalogue_graph
 
     named = quads.dataset_graphs(ONTOLOGY_IRI, graphs["ontology"], data.modules, graphs["claims"],
                                  catalogue_graph(), conclusions, bridge=(BRIDGE_IRI, graphs["bridge"]))

@@ -21,9 +21,9 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from gerokg._version import __version__
-from gerokg.sources.claims import GKC, GKS, REVIEW, Claim
 from gerokg.rdf.rdfio import compact_iri, expand_curie
 from gerokg.resources import ontology_dir
+from gerokg.sources.claims import GKC, GKS, REVIEW, Claim
 
 __all__ = ["CLAIMS_TSV_COLUMNS", "biolink_mapping", "export_all", "kgx_tables", "nanopubs_trig", "read_signing_key"]
 

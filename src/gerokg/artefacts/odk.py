@@ -35,8 +35,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from gerokg.sources.claims import GKS
 from gerokg.rdf.rdfio import compact_iri, new_graph
+from gerokg.sources.claims import GKS
 from gerokg.vocab import RELEASES
 
 __all__ = ["NATIVE_PREFIXES", "base_graph", "is_native", "obo_document", "obographs_json", "simple_graph"]

@@ -33,9 +33,9 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from gerokg.release.assemble import release_ntriples
 from gerokg.errors import RdfParseError, ShapeLoadError
 from gerokg.rdf.rdfio import compact_iri, new_graph, parse_rdf_file, serialize_graph
+from gerokg.release.assemble import release_ntriples
 from gerokg.resources import shapes_dir
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "ValidationReport", "ValidationResult", "load_shapes", "validate"]

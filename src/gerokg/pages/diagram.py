@@ -58,12 +58,12 @@ from urllib.parse import quote as _urlquote
 
 import pyoxigraph as ox
 
-from gerokg.rdf.claimread import read_claim
-from gerokg.errors import GraphvizError, ParameterError
 from gerokg.answers.explain import SIGNS, UnknownTermError
+from gerokg.answers.why import Classifier, term_in_store
+from gerokg.errors import GraphvizError, ParameterError
+from gerokg.rdf.claimread import read_claim
 from gerokg.rdf.rdfio import atomic_write, compact_iri, term_iri
 from gerokg.resources import prefixes
-from gerokg.answers.why import Classifier, term_in_store
 from gerokg.vocab import CLAIM, FIGURE_SECTION, GKS, NATIVE
 
 __all__ = [
@@ -469,8 +469,8 @@ def _rank_hints(nodes: set[str], claims: list[DiagramClaim], ctx: list[_Context]
     pairs = {(c.subject, c.object) for c in claims} | {(e.source, e.target) for e in ctx}
     has_in = {o for _, o in pairs}
     has_out = {s for s, _ in pairs}
-    sources = sorted((compact_iri(n) for n in nodes if n not in has_in and n in has_out))
-    sinks = sorted((compact_iri(n) for n in nodes if n not in has_out and n in has_in))
+    sources = sorted(compact_iri(n) for n in nodes if n not in has_in and n in has_out)
+    sinks = sorted(compact_iri(n) for n in nodes if n not in has_out and n in has_in)
     out = []
     if sources:
         out.append(f"  {{ rank=min; {' '.join(_q(n) + ';' for n in sources)} }}")

@@ -51,8 +51,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VANN
 
 from gerokg.errors import DocsError, GerokgError
-from gerokg.vocab import GKS, NATIVE
 from gerokg.progress import stepper
+from gerokg.vocab import GKS, NATIVE
 
 __all__ = ["DOCS_FILES", "MAX_ROWS", "NATIVE_NS", "PYLODE_VERSION", "DocsError", "docs_graph", "docs_pages", "native_terms",
            "render_catalogue", "render_ontology", "write_docs"]
@@ -562,12 +562,12 @@ def render_catalogue(store: Any, documented: Iterable[str] = (), max_rows: int =
     :param max_rows: rows (or triples) shown per answer; the rest are counted
     :returns: the HTML text; every value is escaped with :func:`html.escape`
     """
+    import jinja2
+    from markupsafe import Markup
+
     from gerokg._version import __version__
     from gerokg.errors import ParameterError
     from gerokg.querying.canned import list_queries, run_query
-
-    import jinja2
-    from markupsafe import Markup
 
     documented = set(documented)
     model = []

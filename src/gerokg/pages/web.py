@@ -22,13 +22,12 @@ import jinja2
 import pyoxigraph as ox
 
 from gerokg._version import __version__
-from gerokg.release.release import Release
-from gerokg.rdf.claimread import read_claim
-from gerokg.errors import GerokgError, NotFound, ParameterError, QueryNotFoundError, TermResolutionError
-from gerokg.rdf.rdfio import compact_iri, term_iri
 from gerokg.answers.why import Classifier, Reason, term_in_store
-from gerokg.vocab import INFERRED_GRAPH
-from gerokg.vocab import CLAIM, FIGURE_SECTION, GKS
+from gerokg.errors import GerokgError, NotFound, ParameterError, QueryNotFoundError, TermResolutionError
+from gerokg.rdf.claimread import read_claim
+from gerokg.rdf.rdfio import compact_iri, term_iri
+from gerokg.release.release import Release
+from gerokg.vocab import CLAIM, FIGURE_SECTION, GKS, INFERRED_GRAPH
 
 __all__ = ["Page", "Site"]
 
@@ -626,8 +625,8 @@ class Site:
         return out, notes
 
     def query_page(self, name: str, params: dict[str, list[str]]) -> Page:
-        from gerokg.querying.canned import bind_params, bind_query_text, load_query
         from gerokg.errors import RequestError
+        from gerokg.querying.canned import bind_params, bind_query_text, load_query
 
         try:
             q = load_query(name)
@@ -677,8 +676,8 @@ class Site:
         return {"text": term["value"], "href": None}
 
     def sparql_page(self, text: str | None) -> Page:
-        from gerokg.querying.canned import load_query
         from gerokg.errors import RequestError
+        from gerokg.querying.canned import load_query
 
         # an example from the catalogue, with its header comments
         default = load_query("regulatory-events").text

@@ -14,9 +14,9 @@ from typing import Any
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
+from gerokg import vocab
 from gerokg.querying.canned import list_queries
 from gerokg.rdf.rdfio import new_graph, serialize_graph
-from gerokg import vocab
 
 __all__ = ["QUERY_NS", "catalogue_graph", "catalogue_items", "catalogue_turtle"]
 

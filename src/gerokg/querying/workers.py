@@ -23,8 +23,8 @@ import csv
 import io
 import itertools
 import json
-import os
 import multiprocessing as mp
+import os
 import queue
 import signal
 import threading
@@ -119,7 +119,7 @@ def _json_term(term: Any) -> dict[str, str]:
 def serialize_solutions(variables: list[str], rows: list[list[Any]], fmt: str, truncated: bool) -> bytes:
     if fmt == "json":
         doc: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": [
-            {v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]}}
+            {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]}}
         if truncated:
             doc["head"]["link"] = ["urn:gerokg:result-truncated"]
         return json.dumps(doc, ensure_ascii=False).encode("utf-8")
@@ -131,7 +131,7 @@ def serialize_solutions(variables: list[str], rows: list[list[Any]], fmt: str, t
         parts.append("</head>\n<results>")
         for row in rows:
             parts.append("<result>")
-            for v, t in zip(variables, row):
+            for v, t in zip(variables, row, strict=True):
                 if t is None:
                     continue
                 if isinstance(t, ox.NamedNode):
@@ -229,14 +229,16 @@ def native_solutions(solutions: Any, fmt: str, limit: int, max_bytes: int = NATI
             return None
         raise
     body = out.getvalue()
+    def parsed() -> Any:
+        return ox.parse_query_results(body, format=_results_format(carrier))
+
     cut = len(body) >= limit * _MIN_ROW_BYTES[carrier] and \
-        sum(1 for _ in itertools.islice(ox.parse_query_results(body, format=_results_format(carrier)), limit + 1)) > limit
+        sum(1 for _ in itertools.islice(parsed(), limit + 1)) > limit
     if cut:
-        parsed = ox.parse_query_results(body, format=_results_format(carrier))
-        rows = [[sol[v] for v in variables] for sol in itertools.islice(parsed, limit)]
+        rows = [[sol[v] for v in variables] for sol in itertools.islice(parsed(), limit)]
         return serialize_solutions(variables, rows, fmt, True), True
     if carrier != fmt:
-        body = ox.parse_query_results(body, format=_results_format(carrier)).serialize(format=_results_format(fmt))
+        body = parsed().serialize(format=_results_format(fmt)) or b""
     return body, False
 
 
@@ -335,7 +337,8 @@ def _execute(store: Any, text: str, select_fmt: str | None, graph_fmt: str | Non
                 return QueryResult(200, answer[0], SELECT_FORMATS[f], answer[1], form)
             res = store.query(text)  # a very large answer: cut it row by row instead
         variables = [v.value for v in res.variables]
-        rows, truncated = [], False
+        rows: list[list[Any]] = []
+        truncated = False
         for sol in res:
             if len(rows) >= limit:
                 truncated = True
@@ -343,7 +346,8 @@ def _execute(store: Any, text: str, select_fmt: str | None, graph_fmt: str | Non
             rows.append([sol[v] for v in variables])
         return QueryResult(200, serialize_solutions(variables, rows, f, truncated), SELECT_FORMATS[f], truncated, form)
     f = graph_fmt if graph_fmt in GRAPH_FORMATS else "turtle"
-    triples, truncated = [], False
+    triples: list[Any] = []
+    truncated = False
     for t in res:
         if len(triples) >= limit:
             truncated = True

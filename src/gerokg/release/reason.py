@@ -25,8 +25,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
 from gerokg.errors import ReasonerError, TermResolutionError
-from gerokg.rdf.rdfio import compact_iri, new_graph, parse_rdf_file
 from gerokg.progress import stepper
+from gerokg.rdf.rdfio import compact_iri, new_graph, parse_rdf_file
 
 __all__ = ["ReasoningResult", "inferred_graph", "java_version", "reason", "reasoning_key"]
 
@@ -160,8 +160,8 @@ def reasoning_key(
     (canonicalised, see :func:`gerokg.rdf.cache.rdf_digest`; the release, a release file or graph, and
     each extra file or graph, in order) and the versions of owlready2 (HermiT) and Java."""
     from gerokg.rdf.cache import digest, rdf_digest
-    from gerokg.release.assemble import release_ntriples
     from gerokg.rdf.rdfio import format_for_path
+    from gerokg.release.assemble import release_ntriples
 
     def of_graph(g: Graph) -> str:
         return rdf_digest(g.serialize(format="nt", encoding="utf-8"))

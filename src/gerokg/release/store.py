@@ -17,9 +17,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from gerokg.errors import OntologyLoadError, RdfParseError, StoreInUseError
+from gerokg.progress import stepper
 from gerokg.rdf.rdfio import format_for_path, open_regular, parse_rdf_file
 from gerokg.vocab import GKS, WITH_GRAPHS
-from gerokg.progress import stepper
 
 __all__ = ["WITH_GRAPHS", "GerokgStore", "StoreLock", "open_store"]
 

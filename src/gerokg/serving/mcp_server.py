@@ -110,11 +110,10 @@ class McpBackend:
         import pyoxigraph as ox
 
         from gerokg.querying.canned import holds_inferences
-        from gerokg.serving.server import prepare_store
-        from gerokg.release.store import StoreLock
         from gerokg.querying.workers import QueryPool
-
         from gerokg.release.release import Release
+        from gerokg.release.store import StoreLock
+        from gerokg.serving.server import prepare_store
 
         self.config = config
         #: the release served: every answer, explanation and page reads this one
@@ -253,7 +252,6 @@ class McpBackend:
 
     def term_card(self, term: str) -> dict[str, Any]:
         from gerokg.querying.dossier import term as get_term
-
         from gerokg.querying.terms import resolver_for
 
         iri = resolver_for(self.store).resolve(_check_text("term", term), what="parameter 'term'")
@@ -327,8 +325,8 @@ class McpBackend:
                 "inferences_included": self.inferred}
 
     def why_classified(self, term: str, superclass: str) -> dict[str, Any]:
-        from gerokg.querying.terms import resolver_for
         from gerokg.answers.why import why
+        from gerokg.querying.terms import resolver_for
 
         resolver = resolver_for(self.store)
         names, iris = {}, []

@@ -44,10 +44,11 @@ from typing import Any
 
 from gerokg._version import __version__
 from gerokg.errors import GerokgError, ParameterError, QueryNotFoundError, RequestError
-from gerokg.serving.httpproto import ConnectionLimits
-from gerokg.serving.negotiation import cors as _cors, negotiate, wants_html
 from gerokg.querying.sparql_check import QueryLimits
 from gerokg.querying.workers import QueryPool, QueryResult, QueryTimeout, WorkerLimits
+from gerokg.serving.httpproto import ConnectionLimits
+from gerokg.serving.negotiation import cors as _cors
+from gerokg.serving.negotiation import negotiate, wants_html
 from gerokg.vocab import CATALOGUE_GRAPH
 
 __all__ = ["EndpointConfig", "QueryPool", "ServerHandle", "prepare_store", "serve", "start_server"]
