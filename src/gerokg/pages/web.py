@@ -114,14 +114,6 @@ def short_name(iri: str) -> str:
     return compact_iri(iri)
 
 
-def resolve_term_or_none(text: str) -> str | None:
-    """The IRI of a CURIE or IRI, None for any other text."""
-    try:
-        return resolve_term(text)
-    except NotFound:
-        return None
-
-
 def resolve_term(text: str) -> str:
     """A CURIE or IRI from a URL to an IRI; NotFound when it is neither."""
     text = text.strip()
@@ -448,20 +440,23 @@ class Site:
     def resolve(self, text: str) -> str:
         """The IRI a page path names: a CURIE or IRI as it is (:func:`resolve_term`), else a
         label or synonym read by the one resolver over the served store; NotFound otherwise."""
+        return self._resolve(text)[0]
+
+    def _resolve(self, text: str) -> tuple[str, bool]:
+        """(IRI, whether it was found by a name rather than given as a CURIE or IRI)."""
         from gerokg.querying.terms import curie_or_iri, looks_like_curie, resolver_for
 
         text = text.strip()
         if curie_or_iri(text) or looks_like_curie(text) or text.startswith("<"):
-            return resolve_term(text)
+            return resolve_term(text), False
         try:
-            return resolver_for(self.store).resolve(text, what="page")
+            return resolver_for(self.store).resolve(text, what="page"), True
         except TermResolutionError as exc:
             raise NotFound(str(exc)) from None
 
     def term(self, ref: str) -> Page:
-        name = urllib.parse.unquote(ref)
-        iri = self.resolve(name)
-        if iri != resolve_term_or_none(name):
+        iri, by_name = self._resolve(urllib.parse.unquote(ref))
+        if by_name:
             # a label or synonym: the term's page lives at its CURIE
             return Page(303, b"", headers={"Location": self.href(iri)})
         if iri.startswith(CLAIM_NS):

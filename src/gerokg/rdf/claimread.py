@@ -202,7 +202,7 @@ class _Reader:
             section=sections[0] if sections else None, references=tuple(sorted(set(references))),
             evidence=self.one(iri, "evidence"), organism=self.iris(iri, "organism"),
             population=self.iris(iri, "population"), comparator=self.iris(iri, "comparator"),
-            context={f: self.iris(iri, f) for f in _CONTEXT if self.iris(iri, f)},
+            context={f: values for f in _CONTEXT if (values := self.iris(iri, f))},
             timing=self.one(iri, "timing"), year=self.one(iri, "year"), hedges=tuple(self.texts(iri, "hedge")),
             quantities=tuple(sorted((self.quantity(q) for q in self.texts(iri, "quantity")), key=lambda q: q.text)),
             significance=_local(significance) or None, agent_status=agents,

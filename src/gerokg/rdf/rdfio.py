@@ -70,6 +70,17 @@ def new_graph() -> Graph:
     return g
 
 
+def annotated_axiom(graph: Graph, source: Any, prop: Any, target: Any) -> BNode:
+    """Add the ``owl:Axiom`` node that annotates the triple (source, prop, target) and return it,
+    for the annotations (quotes, sources, supporting claims) to be added to."""
+    ax = BNode()
+    graph.add((ax, RDF.type, OWL.Axiom))
+    graph.add((ax, OWL.annotatedSource, source))
+    graph.add((ax, OWL.annotatedProperty, prop))
+    graph.add((ax, OWL.annotatedTarget, target))
+    return ax
+
+
 def expand_curie(curie: str) -> URIRef:
     """Expand a CURIE with the project's prefix map.
 

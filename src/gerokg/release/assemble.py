@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
 from gerokg import vocab
 from gerokg._version import __version__
 from gerokg.errors import BuildError, CurationError
 from gerokg.rdf.cache import cached_bytes, sources_digest
-from gerokg.rdf.rdfio import new_graph, parse_rdf_file, serialize_graph
+from gerokg.rdf.rdfio import annotated_axiom, new_graph, parse_rdf_file, serialize_graph
 from gerokg.resources import ontology_dir
 from gerokg.sources.claims import GKS, ClaimSet, TermIndex, bridge_axioms, compile_claims, load_claims, verify_against_review
 from gerokg.sources.imports import load_sources, module_iri
@@ -99,11 +99,7 @@ def _fold_definition_sources(edit: Graph) -> Graph:
         sources = list(edit.objects(s, IAO_DEFINITION_SOURCE))
         if not quotes and not sources:
             continue
-        ax = BNode()
-        g.add((ax, RDF.type, OWL.Axiom))
-        g.add((ax, OWL.annotatedSource, s))
-        g.add((ax, OWL.annotatedProperty, IAO_DEFINITION))
-        g.add((ax, OWL.annotatedTarget, definition))
+        ax = annotated_axiom(g, s, IAO_DEFINITION, definition)
         for q in quotes:
             g.add((ax, QUOTE, Literal(normalise(str(q)))))
         for src in sources:

@@ -133,8 +133,6 @@ class McpBackend:
         self.store = _StoreHolder(ox.Store.read_only(str(self.store_path)))
         self.inferred = holds_inferences(self.store)
         self._site: Any = None
-        self._graph: Any = None
-        self._graph_lock = threading.Lock()
         self._site_lock = threading.Lock()
         self.closed = False
 
@@ -345,10 +343,7 @@ class McpBackend:
                 "claims": self.claim_cards(j.claims), "inferences_included": self.inferred}
 
     def _release_graph(self) -> Any:
-        with self._graph_lock:
-            if self._graph is None:
-                self._graph = self.release.graph(with_extra=True)
-            return self._graph
+        return self.release.graph(with_extra=True)  # read once, kept by the Release
 
     def explain_chain(self, subject: str, obj: str, max_steps: int = 4, limit: int = 10) -> dict[str, Any]:
         from gerokg.answers.explain import explain

@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from gerokg.errors import CurationError
-from gerokg.rdf.rdfio import compact_iri, expand_curie
+from gerokg.rdf.rdfio import annotated_axiom, compact_iri, expand_curie
 from gerokg.sources.review import ReviewText, expand_references, normalise
 from gerokg.vocab import CLAIM, GKS, NATIVE
 from gerokg.vocab import REVIEW as REVIEW_NS
@@ -785,11 +785,7 @@ def bridge_axioms(claims: ClaimSet) -> Graph:
     for syn in sorted(claims.synonyms, key=lambda x: (str(x.term), x.name)):
         prop = URIRef(f"{oio}has{syn.type.capitalize()}Synonym")
         g.add((syn.term, prop, Literal(syn.name)))
-        ax = BNode()
-        g.add((ax, RDF.type, OWL.Axiom))
-        g.add((ax, OWL.annotatedSource, syn.term))
-        g.add((ax, OWL.annotatedProperty, prop))
-        g.add((ax, OWL.annotatedTarget, Literal(syn.name)))
+        ax = annotated_axiom(g, syn.term, prop, Literal(syn.name))
         g.add((ax, _gks("quote"), Literal(normalise(syn.quote))))
         g.add((ax, DCTERMS.source, REVIEW))
         if syn.comment:
@@ -824,11 +820,7 @@ def _axioms(claims: ClaimSet, bridge: bool) -> Graph:
             else:
                 target = r
         g.add((s, prop, target))
-        ax = BNode()
-        g.add((ax, RDF.type, OWL.Axiom))
-        g.add((ax, OWL.annotatedSource, s))
-        g.add((ax, OWL.annotatedProperty, prop))
-        g.add((ax, OWL.annotatedTarget, target))
+        ax = annotated_axiom(g, s, prop, target)
         for c in support:
             g.add((ax, _gks("supported_by"), c.iri))
             g.add((ax, _gks("quote"), Literal(c.quote_text)))
