@@ -242,6 +242,7 @@ def test_the_engine_itself_would_call_out_but_a_confined_worker_cannot(trap, tmp
 def test_health_reports_the_isolation(endpoint) -> None:
     doc = json.loads(http("GET", f"{endpoint.url}/health")[2])
     assert "network namespace" in doc["network_isolation"]
+    assert doc["workers"] >= 1 and 0 <= doc["workers_copying"] <= doc["workers"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -178,3 +178,19 @@ def test_serve_release_inferred_reasons_over_that_release(tmp_path: Path) -> Non
             assert "class only this release has" in resp.read().decode("utf-8")
     finally:
         handle.stop()
+
+
+def test_a_store_folder_remembers_its_size_until_it_is_written(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    store = open_store(location=location)
+    counted = store.default_graph_size()
+    assert store.remembered_size() == counted > 9000
+    del store
+    again = open_store(location=location)
+    assert again.default_graph_size() == counted  # the remembered size is not in the default graph
+    extra = tmp_path / "extra.nt"
+    extra.write_text("<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n", encoding="utf-8")
+    again.sync_with_files([extra])  # a write forgets the size; the next count is the new one
+    assert again.remembered_size() == counted + 1
+    again.sync_with_files([])
+    assert again.remembered_size() == counted

@@ -1,5 +1,5 @@
 """The query workers' own code paths: Oxigraph's native result writers against the row-by-row
-serialiser, the row limit on both, the in-memory copy of the store, the pool's parse verdicts."""
+serialiser, the row limit on both, the in-memory copy of the store (made in the background), the pool's parse verdicts."""
 
 from __future__ import annotations
 
@@ -114,6 +114,39 @@ def test_in_memory_copy_holds_the_folder_s_quads_with_their_blank_nodes(store_fo
     assert {str(q) for q in mem} == {str(q) for q in disk}
     assert any(isinstance(q.subject, ox.BlankNode) for q in mem)  # the release's restrictions
     assert open_worker_store(str(store_folder))[1]  # a release-sized folder is copied by default
+
+
+def test_a_worker_answers_from_the_folder_until_its_copy_is_made(store_folder: Path) -> None:
+    import threading
+
+    import pyoxigraph as ox
+
+    from gerokg.querying.workers import _StoreHolder
+
+    disk = ox.Store.read_only(str(store_folder))
+    holder = _StoreHolder(disk)
+    assert holder.store is disk and not holder.copied
+    done, recapped = threading.Event(), []
+    holder.copy_in_background(done, lambda: recapped.append(True)).join(120)
+    assert done.is_set() and holder.copied and recapped == [True]
+    assert holder.store is not disk
+    assert {str(q) for q in holder.store} == {str(q) for q in disk}  # blank node labels included
+
+
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_pool_reports_when_its_workers_answer_from_the_store_they_keep(store_folder: Path, in_memory: bool) -> None:
+    text = ("SELECT ?label WHERE { <http://purl.obolibrary.org/obo/CHEBI_9168> "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    pool = QueryPool(store_folder, workers=2, in_memory=in_memory)
+    try:
+        first = pool.run(text, "json", None, 10, 30)  # ready: answered, copied or not yet
+        assert pool.wait_settled(120)
+        assert pool.settled() == (2, 2)
+        again = pool.run(text, "json", None, 10, 30)
+        assert json.loads(first.body) == json.loads(again.body)
+        assert [b["label"]["value"] for b in json.loads(again.body)["results"]["bindings"]] == ["sirolimus"]
+    finally:
+        pool.close()
 
 
 def test_pool_remembers_accepted_texts_only(store_folder: Path) -> None:

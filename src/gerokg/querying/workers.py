@@ -1,15 +1,19 @@
 """The query workers of ``gerokg serve``: sandboxed processes that run SPARQL on a read-only store.
 
 Each worker, at start, cuts itself off the network (:mod:`gerokg.sandbox`), opens the store
-read-only, copies it into memory when the folder is small enough (:data:`MEMORY_COPY_LIMIT`:
-queries on Oxigraph's in-memory store run three to four times faster than on its RocksDB files;
-the folder itself is never written) and caps its heap at its start-up size plus the per-query
-memory budget. For each request it parses the text (:mod:`gerokg.sparql_check`: SERVICE,
-updates, length and depth are refused before the engine sees the query; the pool remembers the
-verdict on a text any of its workers accepted, so a text is parsed once per pool, not once per
-worker), runs it with Oxigraph and serialises at most ``limit`` rows (or triples) in the
-negotiated format. SELECT results are written by Oxigraph's own serialisers, in Rust, into a
-bounded buffer; only an answer that may hold more rows than ``limit`` is read back to be cut.
+read-only and is ready: it answers from the folder at once. When the folder is small enough
+(:data:`MEMORY_COPY_LIMIT`) it then copies the store into memory in the background and answers
+from the copy once it is complete (queries on Oxigraph's in-memory store run three to four times
+faster than on its RocksDB files; the folder itself is never written), so a restart on a big
+store answers its first query in about a second instead of after the copy. Its heap is capped at
+its start-up size plus the per-query memory budget (plus room for the copy while it is made).
+
+For each request it parses the text (:mod:`gerokg.sparql_check`: SERVICE, updates, length and
+depth are refused before the engine sees the query; the pool remembers the verdict on a text any
+of its workers accepted, so a text is parsed once per pool, not once per worker), runs it with
+Oxigraph and serialises at most ``limit`` rows (or triples) in the negotiated format. SELECT
+results are written by Oxigraph's own serialisers, in Rust, into a bounded buffer; only an answer
+that may hold more rows than ``limit`` is read back to be cut.
 
 A query that runs past the timeout is stopped by ending its worker; one that needs more memory
 than the budget makes its worker abort; in both cases the pool starts a new worker and the
@@ -256,37 +260,94 @@ def _folder_size(path: str) -> int:
     return total
 
 
+def wants_copy(store_path: str, in_memory: bool | None = None) -> bool:
+    """Whether a worker copies the folder into memory: ``in_memory``, or when it is None, whether
+    the folder is at most :data:`MEMORY_COPY_LIMIT` bytes."""
+    return _folder_size(store_path) <= MEMORY_COPY_LIMIT if in_memory is None else in_memory
+
+
+#: quads the in-memory copy takes at a time: between two batches the copying thread lets the
+#: worker's query thread run (one batch holds the interpreter for a few milliseconds)
+COPY_BATCH = 2000
+
+
+def memory_copy(disk: Any) -> Any:
+    """An in-memory store holding the quads of ``disk``, blank nodes kept as they are in the
+    folder (quad by quad: a parser would give them new labels), copied in batches of
+    :data:`COPY_BATCH` so that a query waits for one batch at most, not for the whole copy."""
+    import pyoxigraph as ox
+
+    mem = ox.Store()
+    quads = iter(disk)
+    while True:
+        batch = list(itertools.islice(quads, COPY_BATCH))
+        if not batch:
+            return mem
+        mem.extend(batch)
+        time.sleep(0)  # give the interpreter to a waiting query
+
+
 def open_worker_store(store_path: str, in_memory: bool | None = None) -> tuple[Any, bool]:
-    """The store a worker queries: the folder opened read-only, or (``in_memory`` True, or None
-    and the folder at most :data:`MEMORY_COPY_LIMIT` bytes) an in-memory copy of it, blank nodes
-    kept as they are in the folder. Returns (store, whether it is the in-memory copy)."""
+    """The store a worker queries in the end: the folder opened read-only, or (see
+    :func:`wants_copy`) an in-memory copy of it. Returns (store, whether it is the copy)."""
     import pyoxigraph as ox
 
     disk = ox.Store.read_only(store_path)
-    if in_memory is None:
-        in_memory = _folder_size(store_path) <= MEMORY_COPY_LIMIT
-    if not in_memory:
+    if not wants_copy(store_path, in_memory):
         return disk, False
-    mem = ox.Store()
-    mem.extend(disk)  # quad by quad: a parser would give the blank nodes new labels
-    del disk
-    return mem, True
+    return memory_copy(disk), True
 
 
-def _worker_main(conn: Any, store_path: str, limits: WorkerLimits, in_memory: bool | None = None) -> None:
-    """Confine this process, open the store read-only (or copy it into memory), then run queries
-    sent over ``conn``."""
+class _StoreHolder:
+    """The store a worker answers from: the folder until the in-memory copy is complete."""
+
+    def __init__(self, disk: Any) -> None:
+        self.store = disk
+        self.copied = False
+
+    def copy_in_background(self, done: Any, recap: Any) -> threading.Thread:
+        def run() -> None:
+            try:
+                mem = memory_copy(self.store)
+            except MemoryError:  # no room for the copy: keep answering from the folder
+                recap()
+                return
+            self.store, self.copied = mem, True  # one assignment: the next query uses the copy
+            recap()
+            done.set()
+
+        thread = threading.Thread(target=run, name="gerokg-memory-copy", daemon=True)
+        thread.start()
+        return thread
+
+
+def _worker_main(conn: Any, store_path: str, limits: WorkerLimits, in_memory: bool | None = None,
+                 copied: Any = None) -> None:
+    """Confine this process, open the store read-only, start its in-memory copy (when wanted; the
+    worker answers from the folder meanwhile and sets ``copied``, an event, once it answers from
+    the copy), then run queries sent over ``conn``."""
+    import pyoxigraph as ox
+
     from gerokg.querying.sandbox import confine_network, limit_memory
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     confinement = confine_network()
-    store, _copied = open_worker_store(store_path, in_memory)
+    holder = _StoreHolder(ox.Store.read_only(store_path))
+    copy = wants_copy(store_path, in_memory)
     # warm the parser and the engine before the cap, so the budget is all the query's
     with contextlib.suppress(Exception):
         analyse("ASK { ?s ?p ?o }", limits.query)
-        store.query("ASK { ?s ?p ?o }")
-    cap = limit_memory(limits.memory_mb << 20)
+        holder.store.query("ASK { ?s ?p ?o }")
+    budget = limits.memory_mb << 20
+    # while the copy is made, the cap leaves room for it too (an in-memory store takes a few
+    # times its folder's size); once it is made, the cap is the heap then plus the budget
+    cap = limit_memory(budget + (max(16 * _folder_size(store_path), 512 << 20) if copy and budget else 0))
     conn.send(("ready", confinement, cap))
+    if copy:
+        holder.copy_in_background(copied if copied is not None else threading.Event(),
+                                  lambda: limit_memory(budget))
+    elif copied is not None:
+        copied.set()  # nothing to copy: the worker answers from what it will keep
     while True:
         try:
             msg = conn.recv()
@@ -295,6 +356,7 @@ def _worker_main(conn: Any, store_path: str, limits: WorkerLimits, in_memory: bo
         if msg is None:
             return
         text, select_fmt, graph_fmt, limit, form = msg
+        store = holder.store
         try:
             conn.send(_execute(store, text, select_fmt, graph_fmt, limit, limits.query, form))
         except MemoryError:
@@ -367,8 +429,11 @@ def _execute(store: Any, text: str, select_fmt: str | None, graph_fmt: str | Non
 class _Worker:
     def __init__(self, ctx: Any, store_path: str, limits: WorkerLimits, in_memory: bool | None = None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, store_path, limits, in_memory), daemon=True,
-                                name="gerokg-query-worker")
+        #: set by the worker once it answers from the store it keeps (its in-memory copy, or the
+        #: folder when it makes none)
+        self.settled = ctx.Event()
+        self.proc = ctx.Process(target=_worker_main, args=(child, store_path, limits, in_memory, self.settled),
+                                daemon=True, name="gerokg-query-worker")
         self.proc.start()
         child.close()
         self.confinement: Any = None
@@ -401,7 +466,9 @@ class QueryPool:
     a limit is replaced.
 
     :param in_memory: each worker queries an in-memory copy of the store (True), the folder
-        itself (False), or a copy when the folder is at most :data:`MEMORY_COPY_LIMIT` bytes (None)
+        itself (False), or a copy when the folder is at most :data:`MEMORY_COPY_LIMIT` bytes (None);
+        a worker is ready as soon as the folder is open and answers from it until its copy is
+        made (:meth:`settled`, :meth:`wait_settled`)
     """
 
     #: verdicts of the parse check the pool remembers (text -> query form)
@@ -476,6 +543,24 @@ class QueryPool:
         self.replaced += 1
         if not self._closed:
             self._add()
+
+    def settled(self) -> tuple[int, int]:
+        """(workers answering from the store they keep, workers): the first is smaller while
+        in-memory copies are being made."""
+        with self._lock:
+            workers = list(self._all)
+        return sum(1 for w in workers if w.settled.is_set()), len(workers)
+
+    def wait_settled(self, timeout: float) -> bool:
+        """Wait until every worker answers from the store it keeps; False after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            done, total = self.settled()
+            if done == total:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
 
     def close(self) -> None:
         self._closed = True

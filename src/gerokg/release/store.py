@@ -21,6 +21,8 @@ from gerokg.progress import stepper
 from gerokg.rdf.rdfio import format_for_path, open_regular, parse_rdf_file
 from gerokg.vocab import GKS, WITH_GRAPHS
 
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
 __all__ = ["WITH_GRAPHS", "GerokgStore", "StoreLock", "open_store"]
 
 #: the graph recording which ``--with`` files a store holds (by SHA-256); each file's triples
@@ -28,6 +30,10 @@ __all__ = ["WITH_GRAPHS", "GerokgStore", "StoreLock", "open_store"]
 #: default graph in ``... + "/added"``
 _SHA256 = ox.NamedNode(GKS + "sha256")
 _SOURCE = ox.NamedNode(GKS + "sourceFile")
+#: a store folder remembers its default graph's size (counting 1.2 M triples takes half a
+#: second), in the graph of the ``--with`` files; any write through this class forgets it
+_SIZE = ox.NamedNode(GKS + "defaultGraphTriples")
+_SIZE_NODE = ox.NamedNode(WITH_GRAPHS + "/default-graph")
 
 
 class StoreLock:
@@ -92,13 +98,31 @@ class GerokgStore:
         return len(self.ox)
 
     def is_empty(self) -> bool:
-        return len(self.ox) == 0
+        return next(iter(self.ox.quads_for_pattern(None, None, None, None)), None) is None
 
     def default_graph_size(self) -> int:
         """Triples in the default graph: what a plain SPARQL query sees."""
         for sol in self.ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"):  # type: ignore[union-attr]
             return int(sol["n"].value)
         return 0
+
+    def forget_size(self) -> None:
+        """Drop the remembered default graph size (after a write)."""
+        meta = ox.NamedNode(WITH_GRAPHS)
+        for q in list(self.ox.quads_for_pattern(_SIZE_NODE, _SIZE, None, meta)):
+            self.ox.remove(q)
+
+    def remembered_size(self) -> int:
+        """The default graph's size, remembered in the folder from an earlier count (counted and
+        remembered now when it is not)."""
+        meta = ox.NamedNode(WITH_GRAPHS)
+        for q in self.ox.quads_for_pattern(_SIZE_NODE, _SIZE, None, meta):
+            if isinstance(q.object, ox.Literal) and q.object.value.isdigit():
+                return int(q.object.value)
+        n = self.default_graph_size()
+        self.forget_size()
+        self.ox.add(ox.Quad(_SIZE_NODE, _SIZE, ox.Literal(str(n), datatype=ox.NamedNode(XSD_INTEGER)), meta))
+        return n
 
     def sync_with_files(self, paths: Iterable[str | Path], progress: Callable[[str], None] | None = None) -> None:
         """Make the store hold exactly these ``--with`` files, each once.
@@ -116,6 +140,7 @@ class GerokgStore:
             if isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode)}
         if set(held) == set(wanted):
             return
+        self.forget_size()
         for digest in sorted(set(held) - set(wanted)):
             graph = held[digest]
             added = ox.NamedNode(graph.value + "/added")
@@ -155,6 +180,7 @@ class GerokgStore:
         # order in every process, whatever Python's hash seed
         data = b"\n".join(sorted(graph.serialize(format="nt", encoding="utf-8").splitlines())) + b"\n"
         target = ox.NamedNode(graph_name) if graph_name else ox.DefaultGraph()
+        self.forget_size()
         self.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
 
     def add_file(self, path: str | Path, graph_name: str | None = None) -> None:
@@ -171,6 +197,7 @@ class GerokgStore:
             self.add_graph(parse_rdf_file(path, fmt=fmt), graph_name)
             return
         target = ox.NamedNode(graph_name) if graph_name else ox.DefaultGraph()
+        self.forget_size()
         # an in-memory store takes a file in one transaction (``load``): on it the bulk loader,
         # made for the on-disk files, measured slower and with a higher peak memory
         # (benchmarks/RESULTS.md, section 1); a failed load leaves nothing behind either way
@@ -224,6 +251,7 @@ def open_store(
             from gerokg.release.assemble import release_ntriples
 
             step("assembling the release from the package's sources")
+            store.forget_size()
             store.ox.bulk_load(release_ntriples(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
         if inferred:
             from gerokg.vocab import INFERRED_GRAPH

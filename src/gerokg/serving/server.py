@@ -119,8 +119,8 @@ def prepare_store(
 
         data = catalogue_graph().serialize(format="nt", encoding="utf-8")
         st.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=catalogue)
+    n = st.remembered_size() if not temporary else st.default_graph_size()
     st.ox.flush()
-    n = st.default_graph_size()
     del st
     return path, temporary, n
 
@@ -367,8 +367,12 @@ class Endpoint:
         return fmt if fmt in self._RDFLIB else None
 
     async def health(self, request: Any) -> Any:
+        settled, workers = self.pool.settled()
         return self._json(200, {"status": "ok", "triples": self.triples, "version": __version__,
-                                "inferred": self.inferred,
+                                "inferred": self.inferred, "workers": workers,
+                                # workers still copying the store into memory (they answer from
+                                # the folder meanwhile)
+                                "workers_copying": workers - settled,
                                 "network_isolation": self.pool.confinement.describe() if self.pool.confinement else "unknown"})
 
     async def read_only(self, request: Any) -> Any:
