@@ -99,7 +99,7 @@ def gerokg_serve(data: Path, work: Path, workers: int = 2) -> Iterator[tuple[End
 def oxigraph_serve(data: Path, work: Path, in_memory: bool) -> Iterator[Endpoint]:
     """``oxigraph serve`` (with ``--location`` on disk, without it in memory), the data PUT into
     its default graph."""
-    from gerokg.querying.remote import publish_release
+    from gerokg.artefacts.publish import publish_release
 
     from servers import _oxigraph_binary
 
@@ -126,7 +126,7 @@ def oxigraph_serve(data: Path, work: Path, in_memory: bool) -> Iterator[Endpoint
 
 @contextlib.contextmanager
 def virtuoso(data: Path, work: Path) -> Iterator[Endpoint]:
-    from gerokg.querying.remote import publish_release
+    from gerokg.artefacts.publish import publish_release
 
     from servers import virtuoso_server
 

@@ -72,6 +72,24 @@ def test_native_writer_gives_the_rows_of_the_row_by_row_serialiser(ox_store, que
     assert rows, f"{query.name} answers no rows on the release"
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])
+def test_the_row_bound_never_undercounts(ox_store, fmt: str) -> None:
+    import pyoxigraph as ox
+
+    from gerokg.querying.workers import _results_format, row_bound
+
+    texts = [canned_text(q) for q in SELECTS] + [
+        'SELECT ?x WHERE { VALUES ?x { "a{b}{" "<result>" "x\\ny" } }',  # braces, tags and a newline in literals
+        "SELECT * WHERE { }", "SELECT ?x WHERE { FILTER (false) }"]
+    for text in texts:
+        body = ox_store.query(text).serialize(format=_results_format(fmt))
+        rows = sum(1 for _ in ox.parse_query_results(body, format=_results_format(fmt)))
+        bound = row_bound(body, fmt)
+        assert bound >= rows, text
+        if fmt != "json":
+            assert bound == rows, text  # exact on XML and TSV
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_row_limit_applies_to_native_answers(ox_store, fmt: str) -> None:
     text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"

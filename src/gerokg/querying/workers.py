@@ -63,10 +63,18 @@ MEMORY_COPY_LIMIT = 1 << 30
 #: a SELECT answer written natively may grow to this many bytes before the worker gives up on
 #: the native writer and cuts the answer at the row limit itself
 NATIVE_BYTES_LIMIT = 16 << 20
-#: the fewest bytes one more row adds to an answer in each format (``{}`` and a comma in JSON,
-#: ``<result></result>`` in XML, a line end in CSV and TSV): an answer shorter than
-#: ``limit * this`` cannot hold more than ``limit`` rows
-_MIN_ROW_BYTES = {"json": 3, "xml": 17, "csv": 2, "tsv": 1}
+
+
+def row_bound(body: bytes, fmt: str) -> int:
+    """At least as many as the rows of an answer Oxigraph wrote in ``fmt`` (JSON, XML or TSV),
+    counted on the bytes: every JSON row is an object (the document, its head and its results are
+    three more; a brace in a string only raises the bound), every XML row a ``<result>`` element
+    (text escapes ``<``), every TSV row a line after the header."""
+    if fmt == "xml":
+        return body.count(b"<result>")
+    if fmt == "tsv":
+        return max(0, body.count(b"\n") - 1)
+    return max(0, body.count(b"{") - 3)
 
 
 @dataclass(frozen=True)
@@ -236,8 +244,8 @@ def native_solutions(solutions: Any, fmt: str, limit: int, max_bytes: int = NATI
     def parsed() -> Any:
         return ox.parse_query_results(body, format=_results_format(carrier))
 
-    cut = len(body) >= limit * _MIN_ROW_BYTES[carrier] and \
-        sum(1 for _ in itertools.islice(parsed(), limit + 1)) > limit
+    # rows are counted by parsing the answer back only when the bytes cannot rule out a cut
+    cut = row_bound(body, carrier) > limit and sum(1 for _ in itertools.islice(parsed(), limit + 1)) > limit
     if cut:
         rows = [[sol[v] for v in variables] for sol in itertools.islice(parsed(), limit)]
         return serialize_solutions(variables, rows, fmt, True), True
