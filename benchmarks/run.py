@@ -312,6 +312,10 @@ def main() -> None:
         child_load(args.child_load[0], args.child_load[1:])
         return
     signal.signal(signal.SIGALRM, _alarm)
+    try:  # the plot is written last: refuse to start a long run that could not finish it
+        import matplotlib  # noqa: F401
+    except ImportError:
+        sys.exit("benchmarks/run.py needs the bench extras: pip install -e '.[bench]'")
 
     from rdflib import Graph, Literal, URIRef
     from rdflib.term import Variable
