@@ -617,7 +617,7 @@ def validation_and_reasoning(args: Any, release_nt: Path, data: Path, work: Path
             if gap:
                 say(f"On {len(gap)} of these {len(differs[e])} the only difference is that {names[e]} reports nothing "
                     "for the shapes whose focus nodes come from a SPARQL-based target (`sh:SPARQLTarget`, SHACL "
-                    "Advanced Features: the native-term, ontology-header and alignment shapes) or for the property "
+                    "Advanced Features: the native-term and ontology-header shapes) or for the property "
                     "shapes reached from them: it does not apply such targets, so those nodes are never checked.")
     say("Times are the engine alone on an rdflib graph already in memory, after one warm-up run (the release: median "
         "of up to 3 runs; each fixture: one run); a report is the same when its (focus node, source shape, path, "

@@ -8,7 +8,7 @@ Two engines give the same reports (``tests/test_engines.py`` holds them to it on
 fixture and a corpus of broken claims):
 
 - ``turbo`` (the default): pyshacl-turbo, a SHACL engine in Rust with pySHACL's interface, about
-  ten times faster on the release (see benchmarks/RESULTS.md);
+  twenty times faster on the release (see benchmarks/RESULTS.md);
 - ``pyshacl``: pySHACL, the reference implementation in Python.
 
 A user's file is validated against the release without validating the whole release again: the
