@@ -268,10 +268,10 @@ def _folder_size(path: str) -> int:
     return total
 
 
-def wants_copy(store_path: str, in_memory: bool | None = None) -> bool:
-    """Whether a worker copies the folder into memory: ``in_memory``, or when it is None, whether
-    the folder is at most :data:`MEMORY_COPY_LIMIT` bytes."""
-    return _folder_size(store_path) <= MEMORY_COPY_LIMIT if in_memory is None else in_memory
+def wants_copy(folder_bytes: int, in_memory: bool | None = None) -> bool:
+    """Whether a worker copies a store folder of ``folder_bytes`` into memory: ``in_memory``, or
+    when it is None, whether the folder is at most :data:`MEMORY_COPY_LIMIT` bytes."""
+    return folder_bytes <= MEMORY_COPY_LIMIT if in_memory is None else in_memory
 
 
 #: quads the in-memory copy takes at a time: between two batches the copying thread lets the
@@ -301,7 +301,7 @@ def open_worker_store(store_path: str, in_memory: bool | None = None) -> tuple[A
     import pyoxigraph as ox
 
     disk = ox.Store.read_only(store_path)
-    if not wants_copy(store_path, in_memory):
+    if not wants_copy(_folder_size(store_path), in_memory):
         return disk, False
     return memory_copy(disk), True
 
@@ -317,10 +317,10 @@ class _StoreHolder:
         def run() -> None:
             try:
                 mem = memory_copy(self.store)
-            except MemoryError:  # no room for the copy: keep answering from the folder
-                recap()
-                return
-            self.store, self.copied = mem, True  # one assignment: the next query uses the copy
+            except MemoryError:  # no room for the copy: the worker keeps answering from the folder
+                pass
+            else:
+                self.store, self.copied = mem, True  # one assignment: the next query uses the copy
             recap()
             done.set()
 
@@ -333,7 +333,8 @@ def _worker_main(conn: Any, store_path: str, limits: WorkerLimits, in_memory: bo
                  copied: Any = None) -> None:
     """Confine this process, open the store read-only, start its in-memory copy (when wanted; the
     worker answers from the folder meanwhile and sets ``copied``, an event, once it answers from
-    the copy), then run queries sent over ``conn``."""
+    the store it keeps: the copy, or the folder when there was no room for one), then run queries
+    sent over ``conn``."""
     import pyoxigraph as ox
 
     from gerokg.querying.sandbox import confine_network, limit_memory
@@ -341,7 +342,8 @@ def _worker_main(conn: Any, store_path: str, limits: WorkerLimits, in_memory: bo
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     confinement = confine_network()
     holder = _StoreHolder(ox.Store.read_only(store_path))
-    copy = wants_copy(store_path, in_memory)
+    folder_bytes = _folder_size(store_path)
+    copy = wants_copy(folder_bytes, in_memory)
     # warm the parser and the engine before the cap, so the budget is all the query's
     with contextlib.suppress(Exception):
         analyse("ASK { ?s ?p ?o }", limits.query)
@@ -349,7 +351,7 @@ def _worker_main(conn: Any, store_path: str, limits: WorkerLimits, in_memory: bo
     budget = limits.memory_mb << 20
     # while the copy is made, the cap leaves room for it too (an in-memory store takes a few
     # times its folder's size); once it is made, the cap is the heap then plus the budget
-    cap = limit_memory(budget + (max(16 * _folder_size(store_path), 512 << 20) if copy and budget else 0))
+    cap = limit_memory(budget + (max(16 * folder_bytes, 512 << 20) if copy and budget else 0))
     conn.send(("ready", confinement, cap))
     if copy:
         holder.copy_in_background(copied if copied is not None else threading.Event(),

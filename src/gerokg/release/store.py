@@ -19,9 +19,7 @@ from rdflib import Graph
 from gerokg.errors import OntologyLoadError, RdfParseError, StoreInUseError
 from gerokg.progress import stepper
 from gerokg.rdf.rdfio import format_for_path, open_regular, parse_rdf_file
-from gerokg.vocab import GKS, WITH_GRAPHS
-
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+from gerokg.vocab import GKS, WITH_GRAPHS, XSD
 
 __all__ = ["WITH_GRAPHS", "GerokgStore", "StoreLock", "open_store"]
 
@@ -121,7 +119,7 @@ class GerokgStore:
                 return int(q.object.value)
         n = self.default_graph_size()
         self.forget_size()
-        self.ox.add(ox.Quad(_SIZE_NODE, _SIZE, ox.Literal(str(n), datatype=ox.NamedNode(XSD_INTEGER)), meta))
+        self.ox.add(ox.Quad(_SIZE_NODE, _SIZE, ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer")), meta))
         return n
 
     def sync_with_files(self, paths: Iterable[str | Path], progress: Callable[[str], None] | None = None) -> None:

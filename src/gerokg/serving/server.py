@@ -119,7 +119,7 @@ def prepare_store(
 
         data = catalogue_graph().serialize(format="nt", encoding="utf-8")
         st.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=catalogue)
-    n = st.remembered_size() if not temporary else st.default_graph_size()
+    n = st.remembered_size()
     st.ox.flush()
     del st
     return path, temporary, n
