@@ -18,7 +18,7 @@ def norm_value(v: Any) -> str:
     text = str(v)
     for sep in (";", " | "):
         if sep in text:  # GROUP_CONCAT order is not defined by SPARQL
-            return sep.join(sorted(text.split(sep)))
+            return sep.join(sorted(part.strip() for part in text.split(sep)))
     try:
         return format(Decimal(text).normalize(), "f")
     except Exception:

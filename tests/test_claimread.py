@@ -28,6 +28,10 @@ def test_qualifiers_are_read(store) -> None:
     assert insignificant.significance == "not_significant" and insignificant.asserts is False
     assert insignificant.kind == "clinical_observation" and insignificant.references == (110,)
     assert insignificant.organism == (OBO + "NCBITaxon_9606",)
+    lymphoma = read_claim(store, CLAIM + "C0253")  # "inhibits the proliferation of EBV+ B-cell lymphomas"
+    assert lymphoma is not None
+    assert (lymphoma.predicate, lymphoma.object) == (OBO + "RO_0002215", OBO + "GO_0008285")
+    assert lymphoma.context == {"condition": (OBO + "MONDO_0005111", OBO + "MONDO_0015759")}
     untreated = read_claim(store, CLAIM + "C0248")
     assert untreated is not None and untreated.agent_status == ((OBO + "CHEBI_9168", False),)
     quantified = [c for c in read_claims(store) if c.quantities]

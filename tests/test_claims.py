@@ -173,6 +173,39 @@ def test_every_number_of_the_text_is_data(sources, review_text) -> None:
     assert years <= {c.year for c in sources.claims.claims}
 
 
+CONDITIONS = """\
+    condition:
+      - MONDO:0015759 ! B-cell non-Hodgkin lymphoma
+      - MONDO:0005111 ! Epstein-Barr virus infection
+"""
+
+
+def test_a_context_field_takes_a_list_of_terms(tmp_path, sources) -> None:
+    claims = load_claims(_claims_file(tmp_path, GOOD_CLAIM + CONDITIONS), sources.terms)
+    (claim,) = claims.claims
+    assert claim.context == {"condition": (expand_curie("MONDO:0005111"), expand_curie("MONDO:0015759"))}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("MONDO:0005111 ! Epstein-Barr virus infection", "MONDO:0005111 ! EBV infection",
+         "condition: MONDO:0005111 is labelled 'Epstein-Barr virus infection', not 'EBV infection'"),
+        ("MONDO:0005111 ! Epstein-Barr virus infection", "MONDO:0015759 ! B-cell non-Hodgkin lymphoma",
+         "condition lists a term twice"),
+    ],
+)
+def test_a_bad_term_in_a_context_list_is_named(tmp_path, sources, old: str, new: str, message: str) -> None:
+    problems = _problems(tmp_path, GOOD_CLAIM + CONDITIONS.replace(old, new), sources)
+    assert len(problems) == 1, problems
+    assert message in problems[0] and problems[0].startswith("claims.yaml:")
+
+
+def test_an_empty_context_list_is_refused(tmp_path, sources) -> None:
+    problems = _problems(tmp_path, GOOD_CLAIM + "    condition: []\n", sources)
+    assert any("condition is an empty list" in p for p in problems), problems
+
+
 def _claims(sources, **match) -> list:
     out = []
     for c in sources.claims.claims:

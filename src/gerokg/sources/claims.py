@@ -193,7 +193,9 @@ class Claim:
     raised_by: list[str] = field(default_factory=list)
     comment: str | None = None
     significance: str | None = None
-    context: dict[str, URIRef] = field(default_factory=dict)
+    #: context terms by field; a field may hold several ("EBV+ B-cell lymphomas": the lymphoma and
+    #: the infection, both as condition)
+    context: dict[str, tuple[URIRef, ...]] = field(default_factory=dict)
     #: (agent, treated): the population did (True) or did not (False) receive the agent
     agent_status: tuple[URIRef, bool] | None = None
 
@@ -507,12 +509,12 @@ def _claim_qualifiers(item: _Node, at: _Where, terms: TermIndex,
     optional: dict[str, URIRef | None] = {}
     for key in ("organism", "population", "comparator"):
         optional[key] = _term(item[key], at(key), key, terms, problems) if item.get(key) is not None else None
-    context: dict[str, URIRef] = {}
+    context: dict[str, tuple[URIRef, ...]] = {}
     for key in CONTEXT_FIELDS:
         if item.get(key) is not None:
-            ctx = _term(item[key], at(key), key, terms, problems)
-            if ctx is not None:
-                context[key] = ctx
+            values = _context_terms(item[key], at(key), key, terms, problems)
+            if values:
+                context[key] = values
     agent_status = None
     status = item.get("agent_status")
     if status is not None:
@@ -529,6 +531,19 @@ def _claim_qualifiers(item: _Node, at: _Where, terms: TermIndex,
             "http://purl.obolibrary.org/obo/NCBITaxon_"):
         problems.append(f"{at('organism')}: organism must be an NCBITaxon term")
     return {**optional, "context": context, "agent_status": agent_status, "significance": significance}
+
+
+def _context_terms(value: Any, where: str, key: str, terms: TermIndex,
+                   problems: list[str]) -> tuple[URIRef, ...]:
+    """One context term, or a list of them when the sentence states several."""
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        problems.append(f"{where}: {key} is an empty list; leave the field out instead")
+    found = [iri for n, one in enumerate(items)
+             if (iri := _term(one, where if len(items) == 1 else f"{where}[{n}]", key, terms, problems)) is not None]
+    if len(set(found)) != len(found):
+        problems.append(f"{where}: {key} lists a term twice")
+    return tuple(sorted(set(found))) if len(found) == len(items) else ()
 
 
 def _claim_modifiers(item: _Node, values: dict[str, Any], where: str, at: _Where,
@@ -747,8 +762,9 @@ def _add_claim(g: Graph, c: Claim, section: URIRef) -> None:
         g.add((URIRef(GKC + other), _gks("in_tension_with"), iri))
     for other in c.raised_by:
         g.add((iri, _gks("raised_by"), URIRef(GKC + other)))
-    for key, value in sorted(c.context.items()):
-        g.add((iri, _gks(key), value))
+    for key, values in sorted(c.context.items()):
+        for value in values:
+            g.add((iri, _gks(key), value))
     if c.significance:
         g.add((iri, _gks("significance"), _gks(c.significance)))
     if c.agent_status is not None:
