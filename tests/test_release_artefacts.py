@@ -387,12 +387,20 @@ def _changed_claims(tmp: Path) -> Path:
     return path
 
 
-def test_diff_reports_exactly_the_changed_claim(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def dated_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The curated release dated 2026-12-01, built once for the diff tests (read only: a test that
+    builds over it works on a copy)."""
+    out = tmp_path_factory.mktemp("dated") / "out"
+    build_release(out, date="2026-12-01")
+    return out
+
+
+def test_diff_reports_exactly_the_changed_claim(dated_release: Path, tmp_path: Path) -> None:
     from gerokg.artefacts.diff import diff_releases
     from gerokg.cli import main
 
-    old, new = tmp_path / "old", tmp_path / "new"
-    build_release(old, date="2026-12-01")
+    old, new = dated_release, tmp_path / "new"
     build_release(new, date="2026-12-01", claims_path=_changed_claims(tmp_path))
     d = diff_releases(old, new)
     assert d.claims["added"] == [] and d.claims["removed"] == []
@@ -413,10 +421,10 @@ def test_diff_reports_exactly_the_changed_claim(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "MANIFEST.sha256" in res.output
 
 
-def test_build_writes_the_diff_against_the_previous_release(tmp_path: Path) -> None:
+def test_build_writes_the_diff_against_the_previous_release(dated_release: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    build_release(out, date="2026-12-01")
-    assert not (out / "gerokg-diff.json").exists()
+    shutil.copytree(dated_release, out)
+    assert not (out / "gerokg-diff.json").exists()  # the first build of a folder has nothing to diff against
     build_release(out, date="2026-12-02", claims_path=_changed_claims(tmp_path))
     d = json.loads((out / "gerokg-diff.json").read_text(encoding="utf-8"))
     assert d["old_version"].endswith("/2026-12-01/gerokg.owl") and d["new_version"].endswith("/2026-12-02/gerokg.owl")
