@@ -47,6 +47,12 @@ def test_claims_tsv(release: Path) -> None:
     assert fold["quantities"] == "3.4 fold decrease"
     ranged = next(r for r in rows if r["claim_id"] == "gkc:C0034")
     assert ranged["references"] == "1;2;3;4;5"
+    # the qualifiers the graph stores are columns too
+    by_id = {r["claim_id"]: r for r in rows}
+    assert by_id["gkc:C0253"]["condition"] == "MONDO:0005111;MONDO:0015759"
+    assert by_id["gkc:C0089"]["cell_state"] == "GO:0045786"
+    assert by_id["gkc:C0248"]["not_treated_with"] == "CHEBI:9168" and by_id["gkc:C0248"]["treated_with"] == ""
+    assert by_id["gkc:C0169"]["significance"] == "not_significant"
 
 
 def test_nanopublications(release: Path, sources) -> None:

@@ -536,3 +536,17 @@ def test_cli_publishes_nquads_graph_by_graph(release: Path, tmp_path: Path) -> N
         assert got == {g: len(b.splitlines()) for g, b in split_nquads(release / "gerokg-full.nq").items()}
         res = CliRunner().invoke(main, ["publish", "--endpoint", server.gsp_url, "--release", nq, "--graph", "urn:x"])
         assert res.exit_code == 2 and "--graph cannot be used with N-Quads" in res.output
+
+
+def test_diff_reports_a_changed_qualifier(release: Path) -> None:
+    """A claim's context is a column of claims.tsv, so a release that drops one of a claim's
+    conditions shows in the diff (it compared subject, predicate, object and quote only)."""
+    from gerokg.artefacts.diff import diff_releases
+
+    old = {"claims.tsv": (release / "claims.tsv").read_bytes()}
+    text = old["claims.tsv"].decode("utf-8")
+    assert "MONDO:0006975;" not in text and "MONDO:0005111;MONDO:0006975" in text
+    new = {"claims.tsv": text.replace("MONDO:0005111;MONDO:0006975", "MONDO:0006975").encode("utf-8")}
+    d = diff_releases(old, new)
+    assert d.claims["changed"] == [
+        {"id": "gkc:C0254", "fields": {"condition": ["MONDO:0005111;MONDO:0006975", "MONDO:0006975"]}}]

@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from gerokg._version import __version__
 from gerokg.rdf.rdfio import compact_iri, expand_curie
 from gerokg.resources import ontology_dir
-from gerokg.sources.claims import GKC, GKS, REVIEW, Claim
+from gerokg.sources.claims import CONTEXT_FIELDS, GKC, GKS, REVIEW, Claim
 
 __all__ = ["CLAIMS_TSV_COLUMNS", "biolink_mapping", "export_all", "kgx_tables", "nanopubs_trig", "read_signing_key"]
 
@@ -32,6 +32,7 @@ CLAIMS_TSV_COLUMNS = (
     "claim_id", "subject", "subject_label", "predicate", "predicate_label", "object", "object_label",
     "quote", "references", "section", "kind", "polarity", "evidence", "organism", "population",
     "comparator", "timing", "quantities", "year", "hedge", "axiom", "tension_with", "raised_by",
+    "cell_state", "cell_type", "condition", "treated_with", "not_treated_with", "significance",
 )
 KGX_NODE_COLUMNS = ("id", "category", "name", "provided_by")
 KGX_EDGE_COLUMNS = (
@@ -75,6 +76,15 @@ def _quantities(c: Claim) -> str:
     return "; ".join(parts)
 
 
+def _agent_columns(c: Claim) -> dict[str, str]:
+    """What the claim's population did (treated_with) or did not (not_treated_with) receive."""
+    out = {"treated_with": "", "not_treated_with": ""}
+    if c.agent_status is not None:
+        agent, treated = c.agent_status
+        out["treated_with" if treated else "not_treated_with"] = _curie(agent)
+    return out
+
+
 def claims_tsv(data: Any) -> bytes:
     labels = data.terms.labels
     rows = []
@@ -95,6 +105,8 @@ def claims_tsv(data: Any) -> bytes:
             "hedge": c.hedged or "", "axiom": "true" if c.axiom else "false",
             "tension_with": ";".join(f"gkc:{x}" for x in c.tension_with),
             "raised_by": ";".join(f"gkc:{x}" for x in c.raised_by),
+            **{key: ";".join(_curie(t) for t in c.context.get(key, ())) for key in CONTEXT_FIELDS},
+            **_agent_columns(c), "significance": c.significance or "",
         })
     return _tsv(CLAIMS_TSV_COLUMNS, rows)
 
