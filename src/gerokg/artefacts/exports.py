@@ -2,10 +2,16 @@
 
 - ``claims.tsv``: one row per claim, CURIEs and labels, references ``;``-separated.
 - ``gerokg-nanopubs.trig``: one nanopublication per claim, with head, assertion, provenance and
-  publication-info graphs. The assertion of an affirmed claim is its triple; a negated claim
-  asserts a statement node marked ``gks:polarity gks:negated``, never the triple itself.
+  publication-info graphs. The assertion of a claim that asserts its relation is its triple; a
+  negated claim, and a claim that does not assert (a hypothesis, a question, an expectation the
+  review refutes, a methodological remark, a statistically insignificant effect), has a statement
+  node carrying its polarity and kind instead, never the triple itself. The provenance graph
+  carries every qualifier the release stores on the claim, with the release's own properties.
 - ``kgx_nodes.tsv`` / ``kgx_edges.tsv``: the KGX TSV format with Biolink categories and predicates
-  (``ontology/biolink-mapping.yaml``), for Translator tools.
+  (``ontology/biolink-mapping.yaml``), for Translator tools. An edge is a claim that asserts its
+  relation (``knowledge_assertion``) or a hypothesis (``prediction``); the other claims assert
+  nothing a Translator edge could say and are left out. Qualifiers go into Biolink's context
+  qualifier columns where Biolink has an exact one, and all of them into ``gerokg_`` columns.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from gerokg._version import __version__
 from gerokg.rdf.rdfio import compact_iri, expand_curie
 from gerokg.resources import ontology_dir
-from gerokg.sources.claims import CONTEXT_FIELDS, GKC, GKS, REVIEW, Claim
+from gerokg.sources.claims import CONTEXT_FIELDS, GKC, GKS, REVIEW, Claim, claim_description
 
 __all__ = ["CLAIMS_TSV_COLUMNS", "biolink_mapping", "export_all", "kgx_tables", "nanopubs_trig", "read_signing_key"]
 
@@ -38,8 +44,15 @@ KGX_NODE_COLUMNS = ("id", "category", "name", "provided_by")
 KGX_EDGE_COLUMNS = (
     "id", "subject", "predicate", "object", "category", "negated", "object_direction_qualifier",
     "original_predicate", "knowledge_level", "agent_type", "primary_knowledge_source", "has_evidence",
-    "publications", "description",
+    "publications", "description", "species_context_qualifier", "anatomical_context_qualifier",
+    "disease_context_qualifier",
+    # the claim card's qualifiers, whole; not Biolink slots, hence the prefix
+    "gerokg_kind", "gerokg_hedge", "gerokg_references", "gerokg_section", "gerokg_population",
+    "gerokg_comparator", "gerokg_timing", "gerokg_quantities", "gerokg_year", "gerokg_cell_state",
+    "gerokg_cell_type", "gerokg_condition", "gerokg_treated_with", "gerokg_not_treated_with",
 )
+#: KGX's delimiter for a multivalued cell
+KGX_MULTI = "|"
 BIOLINK = "biolink:"
 SOURCE = "infores:gerokg"
 
@@ -203,28 +216,23 @@ _Triples = list[tuple[Any, Any, Any]]
 
 
 def _claim_nanopub(c: Any, created: Literal) -> tuple[_Triples, _Triples, _Triples]:
-    """A claim's assertion (a reified statement when it is negated), provenance and publication info."""
+    """A claim's assertion (a statement node when the claim is negated or does not assert),
+    provenance (every qualifier the release stores on the claim) and publication info."""
     g_ = GKS
     base = f"{GKC}{c.id}/np/"
     assertion = URIRef(base + "assertion")
     np_ = URIRef(base)
     a: _Triples
-    if c.polarity == "affirmed":
+    if c.polarity == "affirmed" and c.asserts:
         a = [(c.subject, c.predicate, c.object)]
     else:
         st = URIRef(f"{GKC}{c.id}/statement")
         a = [(st, RDF.type, RDF.Statement), (st, RDF.subject, c.subject), (st, RDF.predicate, c.predicate),
-             (st, RDF.object, c.object), (st, URIRef(g_ + "polarity"), URIRef(g_ + "negated"))]
-    p: _Triples = [
-        (assertion, PROV.wasDerivedFrom, REVIEW), (assertion, URIRef(g_ + "quote"), Literal(c.quote_text)),
-        (assertion, URIRef(g_ + "section"), URIRef(f"https://w3id.org/gerokg/review/section-{c.section}")),
-        (assertion, URIRef(g_ + "evidence"), c.evidence), (assertion, URIRef(g_ + "kind"), URIRef(g_ + c.kind))]
-    p += [(assertion, URIRef(g_ + "reference"), Literal(r, datatype=XSD.integer)) for r in c.references]
-    for k in ("organism", "population", "comparator"):
-        if getattr(c, k) is not None:
-            p.append((assertion, URIRef(g_ + k), getattr(c, k)))
-    if c.hedged:
-        p.append((assertion, URIRef(g_ + "hedge"), Literal(c.hedged)))
+             (st, RDF.object, c.object), (st, URIRef(g_ + "polarity"), URIRef(g_ + c.polarity)),
+             (st, URIRef(g_ + "kind"), URIRef(g_ + c.kind))]
+        if c.significance:
+            a.append((st, URIRef(g_ + "significance"), URIRef(g_ + c.significance)))
+    p: _Triples = [(assertion, PROV.wasDerivedFrom, REVIEW), *_provenance(c, assertion)]
     pi: _Triples = [
         (np_, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")),
         (np_, PROV.wasDerivedFrom, URIRef(GKC + c.id)), (np_, DCTERMS.source, REVIEW),
@@ -233,6 +241,25 @@ def _claim_nanopub(c: Any, created: Literal) -> tuple[_Triples, _Triples, _Tripl
         (np_, RDFS.label, Literal(f"gerokg claim {c.id}")),
         (np_, PROV.wasGeneratedBy, Literal(f"gerokg {__version__}"))]
     return a, p, pi
+
+
+#: the claim's own bookkeeping in the release, which a nanopublication says in its head and
+#: assertion instead
+_NOT_PROVENANCE = frozenset({RDF.type, RDFS.label, DCTERMS.source, *(URIRef(GKS + k) for k in (
+    "curie", "subject", "predicate", "object"))})
+
+
+def _provenance(c: Claim, assertion: URIRef) -> _Triples:
+    """The claim's qualifiers as the release states them, said of the assertion graph; its
+    quantities keep their own nodes."""
+    quantity = f"{GKC}{c.id}-q"
+    out: _Triples = []
+    for s, p, o in claim_description(c):
+        if s == c.iri and p not in _NOT_PROVENANCE:
+            out.append((assertion, p, o))
+        elif str(s).startswith(quantity):
+            out.append((s, p, o))
+    return out
 
 
 def _index_nanopub(members: list[str], created: Literal, date: str | None) -> Dataset:
@@ -295,31 +322,64 @@ def _biolink_slot(name: str) -> str:
 
 
 def kgx_tables(data: Any, full: Graph) -> tuple[bytes, bytes]:
-    """The KGX node and edge tables of the claims."""
-    m = biolink_mapping()
+    """The KGX node and edge tables of the claims that assert their relation, and of the
+    hypotheses (as predictions)."""
     labels = data.terms.labels
     namespaces = {str(s): str(o) for s, o in full.subject_objects(URIRef("http://www.geneontology.org/formats/oboInOwl#hasOBONamespace"))}
     nodes: dict[str, dict[str, Any]] = {}
     edges = []
     for c in sorted(data.claims.claims, key=lambda c: c.id):
+        if not (c.asserts or c.kind == "hypothesis"):
+            continue
         for term in (c.subject, c.object):
             cur = compact_iri(str(term))
             if cur not in nodes:
                 nodes[cur] = {"id": cur, "category": _biolink_class(_category(term, full, namespaces)),
                               "name": labels.get(term, ""), "provided_by": SOURCE}
-        key = "rdfs:subClassOf" if c.predicate == RDFS.subClassOf else compact_iri(str(c.predicate))
-        spec = m["predicates"].get(key, {"predicate": m["default_predicate"]})
-        edges.append({
-            "id": f"gkc:{c.id}", "subject": compact_iri(str(c.subject)), "predicate": _biolink_slot(spec["predicate"]),
-            "object": compact_iri(str(c.object)), "category": "biolink:Association",
-            "negated": "true" if c.polarity == "negated" else "false",
-            "object_direction_qualifier": spec.get("direction", ""), "original_predicate": key,
-            "knowledge_level": "prediction" if c.kind in ("hypothesis", "open_question") else "knowledge_assertion",
-            "agent_type": "manual_agent", "primary_knowledge_source": SOURCE,
-            "has_evidence": compact_iri(str(c.evidence)), "publications": "", "description": c.quote_text,
-        })
+        edges.append({**_kgx_edge(c), **_kgx_context(c, full, namespaces)})
     node_rows = [nodes[k] for k in sorted(nodes)]
     return _tsv(KGX_NODE_COLUMNS, node_rows), _tsv(KGX_EDGE_COLUMNS, edges)
+
+
+def _kgx_edge(c: Claim) -> dict[str, str]:
+    """The edge's core columns: the relation, its polarity, direction and knowledge level."""
+    m = biolink_mapping()
+    key = "rdfs:subClassOf" if c.predicate == RDFS.subClassOf else compact_iri(str(c.predicate))
+    spec = m["predicates"].get(key, {"predicate": m["default_predicate"]})
+    return {
+        "id": f"gkc:{c.id}", "subject": compact_iri(str(c.subject)), "predicate": _biolink_slot(spec["predicate"]),
+        "object": compact_iri(str(c.object)), "category": "biolink:Association",
+        "negated": "true" if c.polarity == "negated" else "false",
+        "object_direction_qualifier": spec.get("direction", ""), "original_predicate": key,
+        "knowledge_level": "knowledge_assertion" if c.asserts else "prediction",
+        "agent_type": "manual_agent", "primary_knowledge_source": SOURCE,
+        "has_evidence": compact_iri(str(c.evidence)), "publications": "", "description": c.quote_text,
+    }
+
+
+def _kgx_context(c: Claim, full: Graph, namespaces: dict[str, str]) -> dict[str, str]:
+    """The claim's qualifiers: Biolink's context qualifiers where one says exactly the same (a
+    single disease for ``disease_context_qualifier``, which takes one), and every qualifier in the
+    ``gerokg_`` columns, lists ``|``-separated."""
+    def many(terms: Any) -> str:
+        return KGX_MULTI.join(_curie(t) for t in terms)
+
+    conditions = c.context.get("condition", ())
+    diseases = [t for t in conditions if _category(t, full, namespaces) == "disease"]
+    agent = _agent_columns(c)
+    return {
+        "species_context_qualifier": _curie(c.organism) if c.organism else "",
+        "anatomical_context_qualifier": many(c.context.get("cell_type", ())),
+        "disease_context_qualifier": _curie(diseases[0]) if len(conditions) == len(diseases) == 1 else "",
+        "gerokg_kind": c.kind, "gerokg_hedge": c.hedged or "",
+        "gerokg_references": KGX_MULTI.join(str(r) for r in c.references), "gerokg_section": c.section,
+        "gerokg_population": _curie(c.population) if c.population else "",
+        "gerokg_comparator": _curie(c.comparator) if c.comparator else "",
+        "gerokg_timing": c.timing or "", "gerokg_quantities": _quantities(c).replace("; ", KGX_MULTI),
+        "gerokg_year": str(c.year or ""), "gerokg_cell_state": many(c.context.get("cell_state", ())),
+        "gerokg_cell_type": many(c.context.get("cell_type", ())), "gerokg_condition": many(conditions),
+        "gerokg_treated_with": agent["treated_with"], "gerokg_not_treated_with": agent["not_treated_with"],
+    }
 
 
 def export_all(data: Any, graphs: dict[str, Graph], date: str | None = None, key: str | None = None) -> dict[str, bytes]:

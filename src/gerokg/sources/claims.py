@@ -38,6 +38,7 @@ __all__ = [
     "Synonym",
     "TermIndex",
     "bridge_axioms",
+    "claim_description",
     "compile_claims",
     "load_claims",
     "verify_against_review",
@@ -773,6 +774,14 @@ def _add_claim(g: Graph, c: Claim, section: URIRef) -> None:
         g.add((iri, _gks("supports_axiom"), Literal(True)))
     if c.comment:
         g.add((iri, RDFS.comment, Literal(str(c.comment))))
+
+
+def claim_description(c: Claim) -> Graph:
+    """One claim's triples as the release states them (its quantities' included): what the
+    exports copy, so that every export carries the qualifiers the graph stores."""
+    g = Graph()
+    _add_claim(g, c, Section(key=c.section, title="").iri)
+    return g
 
 
 def _add_quantities(g: Graph, c: Claim) -> None:
