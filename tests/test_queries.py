@@ -304,6 +304,19 @@ def test_construct_claim_edges(store) -> None:
     # negated claims are not drawn as edges
     assert ("http://purl.obolibrary.org/obo/CHEBI_61049", "http://purl.obolibrary.org/obo/RO_0012006",
             "http://purl.obolibrary.org/obo/GO_0031929") not in triples
+    # nor are the claims that do not assert: 'rapalogs were expected to increase the incidence of
+    # cancer' (C0041, refuted), 'p53 may exert anti-aging effects' (C0125, a hypothesis), and the
+    # other claims that do not assert (methodological remarks, an insignificant effect)
+    rapalogs, cancer = "https://w3id.org/gerokg/GEROKG_0000054", "http://purl.obolibrary.org/obo/MONDO_0004992"
+    assert (rapalogs, "https://w3id.org/gerokg/GEROKG_0000203", cancer) not in triples
+    assert ("http://identifiers.org/hgnc/11998", "http://purl.obolibrary.org/obo/RO_0004035",
+            "https://w3id.org/gerokg/GEROKG_0000007") not in triples
+    # one edge per distinct triple of the claims that assert
+    from gerokg.release.assemble import load_sources_data
+
+    asserted = {(str(c.subject), str(c.predicate), str(c.object)) for c in load_sources_data().claims.claims
+                if c.asserts and c.polarity == "affirmed"}
+    assert {t for t in triples if t[1] != "http://www.w3.org/2000/01/rdf-schema#label"} == asserted
 
 
 #: queries rdflib cannot answer in reasonable time (measured: minutes), with the reason
