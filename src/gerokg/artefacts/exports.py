@@ -81,12 +81,12 @@ def _curie(iri: Any) -> str:
     return compact_iri(str(iri))
 
 
-def _quantities(c: Claim) -> str:
+def _quantities(c: Claim, sep: str = "; ") -> str:
     parts = []
     for q in c.quantities:
         qual = f"{q.qualifier.replace('_', ' ')} " if q.qualifier else ""
         parts.append(f"{qual}{q.value} {q.unit} {q.direction}")
-    return "; ".join(parts)
+    return sep.join(parts)
 
 
 def _agent_columns(c: Claim) -> dict[str, str]:
@@ -252,13 +252,10 @@ _NOT_PROVENANCE = frozenset({RDF.type, RDFS.label, DCTERMS.source, *(URIRef(GKS 
 def _provenance(c: Claim, assertion: URIRef) -> _Triples:
     """The claim's qualifiers as the release states them, said of the assertion graph; its
     quantities keep their own nodes."""
-    quantity = f"{GKC}{c.id}-q"
-    out: _Triples = []
-    for s, p, o in claim_description(c):
-        if s == c.iri and p not in _NOT_PROVENANCE:
-            out.append((assertion, p, o))
-        elif str(s).startswith(quantity):
-            out.append((s, p, o))
+    described = claim_description(c)
+    out: _Triples = [(assertion, p, o) for p, o in described.predicate_objects(c.iri) if p not in _NOT_PROVENANCE]
+    for q in described.objects(c.iri, URIRef(GKS + "quantity")):
+        out.extend((q, p, o) for p, o in described.predicate_objects(q))
     return out
 
 
@@ -375,7 +372,7 @@ def _kgx_context(c: Claim, full: Graph, namespaces: dict[str, str]) -> dict[str,
         "gerokg_references": KGX_MULTI.join(str(r) for r in c.references), "gerokg_section": c.section,
         "gerokg_population": _curie(c.population) if c.population else "",
         "gerokg_comparator": _curie(c.comparator) if c.comparator else "",
-        "gerokg_timing": c.timing or "", "gerokg_quantities": _quantities(c).replace("; ", KGX_MULTI),
+        "gerokg_timing": c.timing or "", "gerokg_quantities": _quantities(c, KGX_MULTI),
         "gerokg_year": str(c.year or ""), "gerokg_cell_state": many(c.context.get("cell_state", ())),
         "gerokg_cell_type": many(c.context.get("cell_type", ())), "gerokg_condition": many(conditions),
         "gerokg_treated_with": agent["treated_with"], "gerokg_not_treated_with": agent["not_treated_with"],
